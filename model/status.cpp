@@ -1,0 +1,41 @@
+#include "model/status.h"
+
+namespace konvert {
+
+std::string_view ErrorKindName(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kOk:
+      return "ok";
+    case ErrorKind::kNotJson:
+      return "notJSON";
+    case ErrorKind::kNotRequest:
+      return "notRequest";
+    case ErrorKind::kLimit:
+      return "limit";
+    case ErrorKind::kUnknownCapability:
+      return "unknownCapability";
+    case ErrorKind::kInvalidArguments:
+      return "invalidArguments";
+    case ErrorKind::kInvalidResultReference:
+      return "invalidResultReference";
+    case ErrorKind::kUnknownMethod:
+      return "unknownMethod";
+    case ErrorKind::kAccountNotFound:
+      return "accountNotFound";
+    case ErrorKind::kForbidden:
+      return "forbidden";
+    case ErrorKind::kNotFound:
+      return "notFound";
+    case ErrorKind::kServerUnavailable:
+      return "serverUnavailable";
+    case ErrorKind::kServerFail:
+      return "serverFail";
+    case ErrorKind::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorKind::kTooManyRequests:
+      return "tooManyRequests";
+  }
+  return "serverFail";
+}
+
+}  // namespace konvert
