@@ -1,0 +1,46 @@
+// MethodContext: what a JMAP method handler knows about the request it
+// serves, besides its arguments.
+//
+// The server fills the identity fields before Dispatcher::Handle; the
+// dispatcher resets the per-request fields (`created_ids`,
+// `implicit_calls`) and points `log` at the method while its handler runs.
+// More fields are added as methods need them; it stays a plain struct.
+//
+// One request is served by one thread at a time, so no field is locked.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/jmap/created_ids.h"
+#include "rapidjson/document.h"
+#include "store/log/logger.h"
+
+namespace konvert::api {
+
+// A call the server makes on the client's behalf right after a method, with
+// the same call id (RFC 8621 `onSuccessDestroyOriginal`,
+// `onSuccessUpdateEmail`). Its arguments live in the response allocator the
+// handler was given.
+struct ImplicitCall {
+  std::string name;
+  rapidjson::Value arguments;
+};
+
+struct MethodContext {
+  std::string account_id;
+  std::string login;
+  log::Context log;
+
+  // The session object's current `state`, echoed as `sessionState`.
+  std::string session_state;
+
+  // Creation id -> server id for this request (RFC 8620 §5.3). A handler adds
+  // each record it creates and resolves "#creationId" through it.
+  jmap::CreatedIds created_ids;
+
+  // Filled by a handler that succeeded; the dispatcher runs these next.
+  std::vector<ImplicitCall> implicit_calls;
+};
+
+}  // namespace konvert::api
