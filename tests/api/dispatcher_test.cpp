@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
@@ -156,6 +157,8 @@ struct RequestRefusal {
   std::string body;
   std::string problem;
 };
+
+void PrintTo(const RequestRefusal& refusal, std::ostream* out) { *out << refusal.test; }
 
 class DispatcherRefusal : public DispatcherTest,
                           public ::testing::WithParamInterface<RequestRefusal> {};
