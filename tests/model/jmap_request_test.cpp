@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "model/jmap/created_ids.h"
@@ -41,6 +42,8 @@ struct Refusal {
   ErrorKind kind;
   std::string message;
 };
+
+void PrintTo(const Refusal& refusal, std::ostream* out) { *out << refusal.test; }
 
 class JmapRequestRefusal : public ::testing::TestWithParam<Refusal> {};
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "rapidjson/stringbuffer.h"
@@ -37,6 +38,8 @@ struct PointerCase {
   const char* expected;  // JSON of the value, or the error message.
   bool ok;
 };
+
+void PrintTo(const PointerCase& c, std::ostream* out) { *out << c.test << " " << c.path; }
 
 class ResultReferencePointer : public ::testing::TestWithParam<PointerCase> {};
 
