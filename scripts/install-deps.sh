@@ -7,7 +7,10 @@ packages=(
   build-essential cmake pkg-config git curl ca-certificates openssl python3
   clang-format
   libpistache-dev rapidjson-dev libetpan-dev librocksdb-dev libicu-dev libssl-dev
-  libgtest-dev libgmock-dev googletest libbenchmark-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # libetpan-dev depends on the GnuTLS flavour of libcurl's headers; the OpenSSL
+  # flavour conflicts with it, and installing that would remove libetpan-dev.
+  libcurl4-gnutls-dev
   dovecot-core dovecot-imapd dovecot-lmtpd
   postfix
   nodejs
