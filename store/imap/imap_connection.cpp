@@ -8,6 +8,9 @@
 #include <netinet/tcp.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -18,6 +21,7 @@
 #include <cctype>
 #include <mutex>
 #include <system_error>
+#include <vector>
 
 namespace konvert {
 namespace {
@@ -144,6 +148,63 @@ void SetServerName(mailstream_ssl_context* ssl, void* data) {
   mailstream_ssl_set_server_name(ssl, host->data());
 }
 
+bool IsAddressLiteral(const std::string& host) { return !WantsServerName(host); }
+
+struct X509Free {
+  void operator()(X509* certificate) const { X509_free(certificate); }
+};
+struct X509StoreFree {
+  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
+};
+struct X509StoreCtxFree {
+  void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
+};
+struct X509StackFree {
+  void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
+};
+
+// libetpan's TLS layer accepts any certificate, so the chain the server
+// presented is checked here, before any credential is sent: it must lead to
+// a trusted certificate and name `host` (RFC 9525 §6; an address literal must
+// appear as an IP address entry).
+Status VerifyCertificate(mailstream* stream, const std::string& host, const std::string& ca_file) {
+  std::vector<std::unique_ptr<X509, X509Free>> chain;
+  carray* presented = mailstream_get_certificate_chain(stream);
+  for (unsigned i = 0; presented != nullptr && i < carray_count(presented); ++i) {
+    auto* der = static_cast<MMAPString*>(carray_get(presented, i));
+    const auto* bytes = reinterpret_cast<const unsigned char*>(der->str);
+    X509* certificate = d2i_X509(nullptr, &bytes, static_cast<long>(der->len));
+    if (certificate != nullptr) chain.emplace_back(certificate);
+  }
+  if (presented != nullptr) mailstream_certificate_chain_free(presented);
+  if (chain.empty()) return Fail("IMAP server presented no certificate");
+
+  std::unique_ptr<X509_STORE, X509StoreFree> trusted(X509_STORE_new());
+  std::unique_ptr<STACK_OF(X509), X509StackFree> intermediates(sk_X509_new_null());
+  std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree> context(X509_STORE_CTX_new());
+  if (!trusted || !intermediates || !context) return Fail("out of memory verifying a certificate");
+  bool loaded = ca_file.empty() ? X509_STORE_set_default_paths(trusted.get()) == 1
+                                : X509_STORE_load_file(trusted.get(), ca_file.c_str()) == 1;
+  if (!loaded) return Fail("cannot load the trusted certificates for IMAP");
+  for (size_t i = 1; i < chain.size(); ++i) sk_X509_push(intermediates.get(), chain[i].get());
+
+  if (X509_STORE_CTX_init(context.get(), trusted.get(), chain[0].get(), intermediates.get()) != 1) {
+    return Fail("cannot verify the certificate of the IMAP server");
+  }
+  X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_SERVER);
+  X509_VERIFY_PARAM* checks = X509_STORE_CTX_get0_param(context.get());
+  if (IsAddressLiteral(host)) {
+    X509_VERIFY_PARAM_set1_ip_asc(checks, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set1_host(checks, host.c_str(), host.size());
+  }
+  if (X509_verify_cert(context.get()) == 1) return Status::Ok();
+
+  int error = X509_STORE_CTX_get_error(context.get());
+  return Fail("certificate of IMAP server " + host +
+              " is not trusted: " + X509_verify_cert_error_string(error));
+}
+
 std::string Base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -179,13 +240,14 @@ Result<std::unique_ptr<ImapConnection>> ImapConnection::Open(const ImapEndpoint&
   Clock::time_point start = Clock::now();
   Result<TcpSocket> tcp = ConnectTcp(endpoint.url, start + endpoint.timeout);
   std::unique_ptr<ImapConnection> connection(new ImapConnection(endpoint, context));
-  Status status = tcp.ok() ? connection->Connect(tcp->fd, tcp->loopback) : tcp.status();
+  if (tcp.ok()) connection->peer_is_loopback_ = tcp->loopback;
+  Status status = tcp.ok() ? connection->Connect(tcp->fd) : tcp.status();
   connection->LogCommand("CONNECT", start, status);
   if (!status.ok()) return status;
   return connection;
 }
 
-Status ImapConnection::Connect(int fd, bool peer_is_loopback) {
+Status ImapConnection::Connect(int fd) {
   imap_ = mailimap_new(0, nullptr);
   if (imap_ == nullptr) {
     close(fd);
@@ -209,6 +271,13 @@ Status ImapConnection::Connect(int fd, bool peer_is_loopback) {
                        " failed or timed out");
   }
   encrypted_ = tls;
+  if (tls) {
+    Status trusted = CheckCertificate(stream);
+    if (!trusted.ok()) {
+      mailstream_close(stream);
+      return trusted;
+    }
+  }
 
   // The greeting. PREAUTH (RFC 3501 §7.1.4) would skip the user's login and
   // forbid STARTTLS, so such a server cannot be used.
@@ -225,9 +294,7 @@ Status ImapConnection::Connect(int fd, bool peer_is_loopback) {
   // imap:// (RFC 3501 §6.2.1): STARTTLS whenever offered; plain text only on
   // a loopback path the operator allowed, by name and by connected address.
   if (HasCapability("STARTTLS")) return StartTls();
-  if (endpoint_.allow_plain_loopback && endpoint_.url.IsLoopback() && peer_is_loopback) {
-    return Status::Ok();
-  }
+  if (PlainTextAllowed()) return Status::Ok();
   broken_ = true;
   return Fail("IMAP server " + endpoint_.url.ToString() +
               " does not offer STARTTLS; use imaps:// or enable TLS on the server");
@@ -261,10 +328,29 @@ Status ImapConnection::StartTls() {
   mailstream_low_free(plain);
   mailstream_set_low(stream, secure);
   encrypted_ = true;
+  Status trusted = CheckCertificate(stream);
+  if (!trusted.ok()) return trusted;
 
   // What the server said in plain text may have been forged; ask again.
   ForgetCapabilities();
   return RefreshCapabilities();
+}
+
+Status ImapConnection::CheckCertificate(mailstream* stream) {
+  Status verified = VerifyCertificate(stream, endpoint_.url.host, endpoint_.tls_ca_file);
+  if (verified.ok()) return verified;
+
+  // An unverified certificate is no weaker than the plain text allowed here.
+  if (PlainTextAllowed()) {
+    log::Debug("imap_certificate_unverified", context_, {{"error", verified.message()}});
+    return Status::Ok();
+  }
+  broken_ = true;
+  return verified;
+}
+
+bool ImapConnection::PlainTextAllowed() const {
+  return endpoint_.allow_plain_loopback && endpoint_.url.IsLoopback() && peer_is_loopback_;
 }
 
 Status ImapConnection::Login(std::string_view login, std::string_view password) {

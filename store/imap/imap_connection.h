@@ -29,6 +29,8 @@
 #include "store/log/logger.h"
 
 struct mailimap;
+struct _mailstream;
+typedef struct _mailstream mailstream;
 
 namespace konvert {
 
@@ -40,6 +42,11 @@ struct ImapEndpoint {
   bool allow_plain_loopback = false;
   // Bound on connecting, on the TLS handshake and on each read or write.
   std::chrono::seconds timeout{15};
+  // PEM file with the certificates trusted to sign the server's; empty for
+  // the system's trust store. The certificate must also name the URL's host.
+  // Where allow_plain_loopback applies, an unverifiable certificate is
+  // accepted, since plain text would be too.
+  std::string tls_ca_file;
 };
 
 class ImapConnection {
@@ -47,8 +54,8 @@ class ImapConnection {
   // Connects and secures the session; does not log in. Errors:
   // kServerUnavailable when the server cannot be reached, refuses, closes the
   // connection or does not answer within the timeout; kServerFail when it
-  // answers but cannot be used safely (no STARTTLS, PREAUTH, a failed
-  // handshake); kInvalidArguments for a URL that is not imap:// or imaps://.
+  // answers but cannot be used safely (no STARTTLS, an untrusted
+  // certificate, PREAUTH); kInvalidArguments for a URL that is not imap:// or imaps://.
   // Blocks.
   static Result<std::unique_ptr<ImapConnection>> Open(const ImapEndpoint& endpoint,
                                                       const log::Context& context);
@@ -104,8 +111,10 @@ class ImapConnection {
  private:
   ImapConnection(const ImapEndpoint& endpoint, const log::Context& context);
 
-  Status Connect(int fd, bool peer_is_loopback);
+  Status Connect(int fd);
   Status StartTls();
+  Status CheckCertificate(mailstream* stream);
+  bool PlainTextAllowed() const;
   Status AuthenticatePlain(std::string_view login, std::string_view password);
   Status LoginPlainText(std::string_view login, std::string_view password);
   Status LoginRefused();
@@ -125,6 +134,7 @@ class ImapConnection {
   bool broken_ = false;
   bool logged_in_ = false;
   bool encrypted_ = false;
+  bool peer_is_loopback_ = false;
 };
 
 }  // namespace konvert

@@ -28,6 +28,16 @@ ImapEndpoint Endpoint(const std::string& url, bool allow_plain_loopback = false)
   return endpoint;
 }
 
+// The stack's certificate is self-signed; trusting it makes the tests
+// verify the chain and the host name as in production.
+std::string StackCertificate() { return MailStack::Get().dir() + "/tls/cert.pem"; }
+
+ImapEndpoint StackEndpoint(const std::string& url) {
+  ImapEndpoint endpoint = Endpoint(url);
+  endpoint.tls_ca_file = StackCertificate();
+  return endpoint;
+}
+
 std::unique_ptr<ImapConnection> OpenOrDie(const ImapEndpoint& endpoint) {
   Result<std::unique_ptr<ImapConnection>> connection = ImapConnection::Open(endpoint, {});
   EXPECT_TRUE(connection.ok()) << connection.status().message();
@@ -123,7 +133,7 @@ class ScriptedServer {
 
 TEST(ImapConnection, LogsInOverStartTls) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(connection, nullptr);
   EXPECT_TRUE(connection->encrypted());
   EXPECT_TRUE(connection->HasCapability("imap4rev1"));
@@ -143,7 +153,7 @@ TEST(ImapConnection, LogsInOverStartTls) {
 
 TEST(ImapConnection, LogsInOverImplicitTls) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imaps_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imaps_url()));
   ASSERT_NE(connection, nullptr);
   EXPECT_TRUE(connection->encrypted());
 
@@ -153,9 +163,32 @@ TEST(ImapConnection, LogsInOverImplicitTls) {
   EXPECT_TRUE(connection->Noop().ok());
 }
 
+TEST(ImapConnection, RefusesCertificateItCannotVerify) {
+  MailStack& stack = MailStack::Get();
+  for (const std::string& url : {stack.imap_url(), stack.imaps_url()}) {
+    SCOPED_TRACE(url);
+    Result<std::unique_ptr<ImapConnection>> connection = ImapConnection::Open(Endpoint(url), {});
+    ASSERT_FALSE(connection.ok());
+    EXPECT_EQ(connection.status().kind(), ErrorKind::kServerFail);
+    EXPECT_NE(connection.status().message().find("not trusted"), std::string::npos)
+        << connection.status().message();
+  }
+}
+
+TEST(ImapConnection, AcceptsUnverifiedCertificateWherePlainTextIsAllowed) {
+  MailStack& stack = MailStack::Get();
+  for (const std::string& url : {stack.imap_url(), stack.imaps_url()}) {
+    SCOPED_TRACE(url);
+    std::unique_ptr<ImapConnection> connection =
+        OpenOrDie(Endpoint(url, /*allow_plain_loopback=*/true));
+    ASSERT_NE(connection, nullptr);
+    EXPECT_TRUE(connection->encrypted());
+  }
+}
+
 TEST(ImapConnection, LogsInWithUnicodeQuoteBackslashAndSpaceInPassword) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(connection, nullptr);
 
   MailUser user = stack.unicode_user();
@@ -167,7 +200,7 @@ TEST(ImapConnection, LogsInWithUnicodeQuoteBackslashAndSpaceInPassword) {
 
 TEST(ImapConnection, WrongPasswordIsUnauthenticatedAndNeverLogged) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(connection, nullptr);
 
   const std::string wrong = "wrong-Пароль-\"x\\y z";
@@ -185,7 +218,8 @@ TEST(ImapConnection, WrongPasswordIsUnauthenticatedAndNeverLogged) {
 }
 
 TEST(ImapConnection, PasswordWithNulIsRefusedBeforeSending) {
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(MailStack::Get().imap_url()));
+  std::unique_ptr<ImapConnection> connection =
+      OpenOrDie(StackEndpoint(MailStack::Get().imap_url()));
   ASSERT_NE(connection, nullptr);
   Status login = connection->Login("alice", std::string("a\0b", 3));
   EXPECT_EQ(login.kind(), ErrorKind::kUnauthenticated);
@@ -276,7 +310,7 @@ TEST(ImapConnection, RefusesNonImapUrl) {
 
 TEST(ImapConnection, NoAnswerKeepsTheConnectionUsable) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->Login(stack.alice().login, stack.alice().password).ok());
 
@@ -290,7 +324,7 @@ TEST(ImapConnection, NoAnswerKeepsTheConnectionUsable) {
 
 TEST(ImapConnection, DroppedConnectionBecomesBroken) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->Login(stack.alice().login, stack.alice().password).ok());
 
@@ -310,7 +344,7 @@ TEST(ImapConnection, DroppedConnectionBecomesBroken) {
 
 TEST(ImapConnection, LogoutClosesTheSession) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> connection = OpenOrDie(Endpoint(stack.imaps_url()));
+  std::unique_ptr<ImapConnection> connection = OpenOrDie(StackEndpoint(stack.imaps_url()));
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->Login(stack.bob().login, stack.bob().password).ok());
 
@@ -322,8 +356,8 @@ TEST(ImapConnection, LogoutClosesTheSession) {
 
 TEST(ImapConnection, EachConnectionHasItsOwnId) {
   MailStack& stack = MailStack::Get();
-  std::unique_ptr<ImapConnection> first = OpenOrDie(Endpoint(stack.imap_url()));
-  std::unique_ptr<ImapConnection> second = OpenOrDie(Endpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> first = OpenOrDie(StackEndpoint(stack.imap_url()));
+  std::unique_ptr<ImapConnection> second = OpenOrDie(StackEndpoint(stack.imap_url()));
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   EXPECT_NE(first->id(), second->id());
