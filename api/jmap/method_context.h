@@ -14,6 +14,7 @@
 
 #include "model/jmap/created_ids.h"
 #include "rapidjson/document.h"
+#include "store/imap/imap_connection.h"
 #include "store/log/logger.h"
 
 namespace konvert::api {
@@ -31,6 +32,10 @@ struct MethodContext {
   std::string account_id;
   std::string login;
   log::Context log;
+
+  // The user's IMAP session for this request, lent by the pool for the
+  // request's duration; null in unit tests of methods that need no IMAP.
+  ImapConnection* imap = nullptr;
 
   // The session object's current `state`, echoed as `sessionState`.
   std::string session_state;

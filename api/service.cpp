@@ -1,0 +1,260 @@
+#include "api/service.h"
+
+#include <ctime>
+
+#include "api/auth/credentials.h"
+#include "api/core/echo.h"
+#include "api/http/reply.h"
+#include "api/session/session_resource.h"
+
+namespace konvert::api {
+namespace {
+
+using HttpMethod = Pistache::Http::Method;
+using Pistache::Http::Request;
+
+log::Counter g_auth_failures("auth_failures");
+log::Counter g_csrf_refused("csrf_refused");
+log::Counter g_throttled("login_throttled");
+
+std::optional<std::string> HeaderValue(const Request& request, const std::string& name) {
+  auto raw = request.headers().tryGetRaw(name);
+  if (!raw) return std::nullopt;
+  return raw->value();
+}
+
+// HTTP/1.1 connections persist unless a side says otherwise (RFC 9112
+// §9.3), but Pistache 0.0.5 closes them unless the client asked for
+// keep-alive explicitly; a new TLS handshake per request would be costly.
+void KeepAliveUnlessClosed(const Request& request, Pistache::Http::ResponseWriter& response) {
+  using Pistache::Http::ConnectionControl;
+  namespace header = Pistache::Http::Header;
+  if (request.version() != Pistache::Http::Version::Http11) return;
+  auto connection = request.headers().tryGet<header::Connection>();
+  if (connection && connection->control() == ConnectionControl::Close) return;
+  response.headers().remove<header::Connection>();
+  response.headers().add<header::Connection>(ConnectionControl::KeepAlive);
+}
+
+int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string MethodName(HttpMethod method) {
+  switch (method) {
+    case HttpMethod::Get:
+      return "GET";
+    case HttpMethod::Post:
+      return "POST";
+    case HttpMethod::Head:
+      return "HEAD";
+    case HttpMethod::Options:
+      return "OPTIONS";
+    case HttpMethod::Put:
+      return "PUT";
+    case HttpMethod::Delete:
+      return "DELETE";
+    default:
+      return "OTHER";
+  }
+}
+
+ImapEndpoint EndpointOf(const Config& config) {
+  ImapEndpoint endpoint;
+  endpoint.url = config.imap;
+  endpoint.allow_plain_loopback = config.allow_plain_loopback;
+  endpoint.tls_ca_file = config.mail_ca_file;
+  return endpoint;
+}
+
+}  // namespace
+
+Service::Service(Config config, std::string server_key)
+    : config_(std::move(config)),
+      limits_(),
+      sealer_(std::move(server_key)),
+      workers_(config_.worker_threads),
+      imap_pool_(EndpointOf(config_), &workers_),
+      dispatcher_(limits_, registry_) {
+  RegisterCoreMethods(registry_);
+  LoadStaticFiles();
+
+  // Our own pages are served from the public URL, or from the listener itself
+  // when a browser reaches it directly.
+  allowed_origins_.push_back(OriginOf(config_.public_url));
+  std::string host = config_.listen_host.find(':') != std::string::npos
+                         ? "[" + config_.listen_host + "]"
+                         : config_.listen_host;
+  allowed_origins_.push_back(
+      OriginOf("https://" + host + ":" + std::to_string(config_.listen_port)));
+}
+
+Service::~Service() { Shutdown(); }
+
+void Service::Shutdown() {
+  imap_pool_.Shutdown();
+  workers_.Shutdown();
+}
+
+void Service::Handle(const Request& request, Pistache::Http::ResponseWriter response) {
+  Exchange exchange;
+  exchange.started = std::chrono::steady_clock::now();
+  exchange.client = request.address().host();
+  exchange.path = request.resource();
+  exchange.http_method = MethodName(request.method());
+  exchange.from_browser = request.headers().tryGetRaw("Sec-Fetch-Site").has_value();
+  exchange.log = log::Context().With("request_id", std::to_string(next_request_id_++));
+  KeepAliveUnlessClosed(request, response);
+  auto writer = std::make_shared<Pistache::Http::ResponseWriter>(std::move(response));
+
+  const std::string& path = exchange.path;
+  const std::string& base = config_.base_path;
+  bool under_base = path.rfind(base, 0) == 0;
+  std::string rest = under_base ? path.substr(base.size()) : "";
+  HttpMethod method = request.method();
+
+  if (path == "/.well-known/jmap" || (under_base && rest == "/.well-known/jmap")) {
+    if (method != HttpMethod::Get) {
+      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use GET for the session"));
+    }
+    return HandleSession(request, writer, std::move(exchange));
+  }
+  if (under_base && rest == kApiPath) {
+    if (method != HttpMethod::Post) {
+      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use POST for JMAP requests"));
+    }
+    return HandleApi(request, writer, std::move(exchange));
+  }
+  if (under_base && (rest == "/auth/login" || rest == "/auth/logout")) {
+    if (method != HttpMethod::Post) {
+      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use POST for " + rest));
+    }
+    if (rest == "/auth/login") return HandleLogin(request, writer, std::move(exchange));
+    return HandleLogout(request, writer, std::move(exchange));
+  }
+  if (under_base && (method == HttpMethod::Get || method == HttpMethod::Head)) {
+    return HandleStatic(request, writer, std::move(exchange));
+  }
+  Fail(writer, exchange, Status(ErrorKind::kNotFound, "no such resource"));
+}
+
+Result<Service::Identity> Service::Authenticate(const Request& request, bool changes_state,
+                                                const Exchange& exchange) {
+  Identity identity;
+  std::optional<std::string> authorization = HeaderValue(request, "Authorization");
+  std::optional<std::string> token;
+
+  if (authorization) {
+    if (auto basic = ParseBasicAuthorization(*authorization)) {
+      int64_t wait = throttle_.RetryAfter(exchange.client, std::chrono::steady_clock::now());
+      if (wait > 0) {
+        g_throttled.Increment();
+        return Status(ErrorKind::kTooManyRequests,
+                      "too many failed logins; retry after " + std::to_string(wait) + " s");
+      }
+      identity.credentials = Credentials{basic->login, basic->password};
+      identity.by_password = true;
+      return identity;
+    }
+    token = ParseBearerAuthorization(*authorization);
+    if (!token) return Status(ErrorKind::kUnauthenticated, "unsupported Authorization scheme");
+  } else if (auto cookie = HeaderValue(request, "Cookie")) {
+    token = FindCookie(*cookie, kSessionCookie);
+    identity.by_cookie = token.has_value();
+  }
+  if (!token) return Status(ErrorKind::kUnauthenticated, "authentication required");
+
+  Result<SessionClaims> claims = sealer_.Open(*token, UnixNow());
+  if (!claims.ok() || IsRevoked(claims->session_id)) {
+    g_auth_failures.Increment();
+    return Status(ErrorKind::kUnauthenticated, "session expired or invalid; log in again");
+  }
+
+  // A cookie rides along with any request a browser sends, including those
+  // another site makes it send; changes must come from our own pages.
+  if (identity.by_cookie && changes_state &&
+      !PassesCsrfCheck(HeaderValue(request, "Origin"), HeaderValue(request, "Sec-Fetch-Site"),
+                       allowed_origins_)) {
+    g_csrf_refused.Increment();
+    return Status(ErrorKind::kForbidden, "cross-site request refused (Origin/Sec-Fetch-Site)");
+  }
+
+  identity.credentials = Credentials{claims->login, claims->password};
+  identity.session_id = claims->session_id;
+  return identity;
+}
+
+void Service::WithImap(const Identity& identity, Writer writer, const Exchange& exchange,
+                       std::function<void(ImapConnection&)> work) {
+  log::Context ctx = exchange.log.With("account", identity.credentials.login);
+  bool by_password = identity.by_password;
+  imap_pool_.Run(identity.credentials, ctx,
+                 [this, writer, exchange, by_password,
+                  work = std::move(work)](Result<ImapConnection*> connection) mutable {
+                   if (!connection.ok()) {
+                     Status status = connection.status();
+                     if (status.kind() == ErrorKind::kUnauthenticated && !exchange.from_browser) {
+                       g_auth_failures.Increment();
+                       if (by_password) {
+                         throttle_.RecordFailure(exchange.client, std::chrono::steady_clock::now());
+                       }
+                       status = Status(status.kind(), "wrong login or password");
+                     }
+                     return Fail(writer, exchange, status);
+                   }
+                   if (by_password) throttle_.RecordSuccess(exchange.client);
+                   work(**connection);
+                 });
+}
+
+void Service::Fail(const Writer& writer, const Exchange& exchange, const Status& status) {
+  std::vector<Header> extra;
+  if (status.kind() == ErrorKind::kUnauthenticated && !exchange.from_browser) {
+    extra.emplace_back("WWW-Authenticate", "Basic realm=\"Konvert\", charset=\"UTF-8\"");
+  }
+  int code = SendProblem(*writer, status, extra);
+  log::Context ctx = exchange.log.With("error", status.message());
+  Finished(Exchange{ctx, exchange.started, exchange.client, exchange.path, exchange.http_method},
+           code);
+}
+
+void Service::Finished(const Exchange& exchange, int status, std::string_view methods) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - exchange.started)
+                    .count();
+  log::Info("request_finished", exchange.log,
+            {{"http_method", exchange.http_method},
+             {"path", exchange.path},
+             {"method", methods},
+             {"status", status},
+             {"duration_us", static_cast<int64_t>(micros)}});
+}
+
+bool Service::IsRevoked(const std::string& session_id) {
+  std::lock_guard lock(mutex_);
+  return revoked_.count(session_id) > 0;
+}
+
+void Service::Revoke(const std::string& session_id, int64_t expires_at) {
+  std::lock_guard lock(mutex_);
+  int64_t now = UnixNow();
+  for (auto it = revoked_.begin(); it != revoked_.end();) {
+    it = it->second <= now ? revoked_.erase(it) : std::next(it);
+  }
+  revoked_[session_id] = expires_at;
+}
+
+bool Service::EnterRequest(const std::string& login) {
+  std::lock_guard lock(mutex_);
+  uint32_t& count = in_flight_[login];
+  if (count >= limits_.max_concurrent_requests) return false;
+  ++count;
+  return true;
+}
+
+void Service::LeaveRequest(const std::string& login) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(login);
+  if (it == in_flight_.end()) return;
+  if (--it->second == 0) in_flight_.erase(it);
+}
+
+}  // namespace konvert::api

@@ -1,0 +1,138 @@
+// Service: what Konvert does with one HTTP request, behind the endpoint.
+//
+// It owns the shared state of the server (configuration, the token sealer,
+// the login throttle, the IMAP session pool, the worker pool and the JMAP
+// dispatcher) and routes each request under the base path:
+//
+//   GET  /.well-known/jmap, {base}/.well-known/jmap   the JMAP session
+//   POST {base}/jmap/api                              JMAP requests
+//   POST {base}/auth/login, {base}/auth/logout        the session cookie
+//   GET  {base}/...                                   the frontend's files
+//
+// Handle runs on a Pistache reactor thread and never blocks: it checks what
+// it can from the headers, then hands IMAP work to the pool, whose task
+// answers through the moved ResponseWriter on a worker thread.
+#pragma once
+
+#include <pistache/http.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/auth/login_throttle.h"
+#include "api/auth/session_token.h"
+#include "api/config.h"
+#include "api/jmap/dispatcher.h"
+#include "api/jmap/method_registry.h"
+#include "model/jmap/limits.h"
+#include "store/imap/session_pool.h"
+#include "store/log/logger.h"
+#include "store/worker_pool.h"
+
+namespace konvert::api {
+
+class Service {
+ public:
+  Service(Config config, std::string server_key);
+  ~Service();
+
+  // Reactor thread. Answers every request exactly once.
+  void Handle(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter writer);
+
+  // Stops the workers and closes IMAP connections; requests still queued
+  // are dropped. Main thread, after the endpoint has stopped.
+  void Shutdown();
+
+  const Config& config() const { return config_; }
+  const jmap::Limits& limits() const { return limits_; }
+
+ private:
+  // Who a request is, once its headers have been read.
+  struct Identity {
+    Credentials credentials;
+    bool by_cookie = false;
+    // A password came with this request (login or Basic): failures count
+    // towards the login throttle.
+    bool by_password = false;
+    std::string session_id;  // Cookie and bearer only.
+  };
+
+  // What every handler gets: the request's log fields and timing.
+  struct Exchange {
+    log::Context log;
+    std::chrono::steady_clock::time_point started;
+    std::string client;
+    std::string path;
+    std::string http_method;
+    // Set when the browser sent fetch metadata: a 401 then carries no Basic
+    // challenge, so that the app never makes a browser pop up its own dialog.
+    bool from_browser = false;
+  };
+
+  using Writer = std::shared_ptr<Pistache::Http::ResponseWriter>;
+
+  void HandleSession(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+  void HandleApi(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+  void HandleLogin(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+  void HandleLogout(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+  void HandleStatic(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+
+  // Loads the frontend's files into memory so that serving them never
+  // touches the disk on a reactor thread.
+  void LoadStaticFiles();
+
+  // Reads the identity from Authorization or the cookie. Fails with
+  // kUnauthenticated, kForbidden (CSRF) or kTooManyRequests.
+  Result<Identity> Authenticate(const Pistache::Http::Request& request, bool changes_state,
+                                const Exchange& exchange);
+
+  // Runs `work` with a logged-in IMAP connection of `identity` on a worker;
+  // answers 401/503 itself when there is none.
+  void WithImap(const Identity& identity, Writer writer, const Exchange& exchange,
+                std::function<void(ImapConnection&)> work);
+
+  // Sends a failure and logs the request as finished.
+  void Fail(const Writer& writer, const Exchange& exchange, const Status& status);
+  void Finished(const Exchange& exchange, int status, std::string_view methods = "");
+
+  bool IsRevoked(const std::string& session_id);
+  void Revoke(const std::string& session_id, int64_t expires_at);
+
+  bool EnterRequest(const std::string& login);
+  void LeaveRequest(const std::string& login);
+
+  const Config config_;
+  const jmap::Limits limits_;
+  const TokenSealer sealer_;
+  std::vector<std::string> allowed_origins_;
+  std::string cookie_path_;
+
+  LoginThrottle throttle_;
+  WorkerPool workers_;
+  ImapSessionPool imap_pool_;
+  MethodRegistry registry_;
+  Dispatcher dispatcher_;
+
+  std::atomic<uint64_t> next_request_id_{1};
+
+  std::mutex mutex_;
+  // LIMITATION: revoked sessions are kept in this process only, so after a
+  // logout the old cookie still opens on another node or after a restart
+  // until it expires; sharing them needs the replicated store of a later issue.
+  std::unordered_map<std::string, int64_t> revoked_;
+  // Frontend files by path below the base path ("/index.html").
+  struct StaticFile {
+    std::string content;
+    std::string type;
+  };
+  std::unordered_map<std::string, StaticFile> static_files_;
+  std::unordered_map<std::string, uint32_t> in_flight_;
+};
+
+}  // namespace konvert::api
