@@ -34,6 +34,9 @@ class MailStack {
   std::string imaps_url() const;       // imaps://127.0.0.1:PORT
   std::string submission_url() const;  // smtp://127.0.0.1:PORT (STARTTLS offered)
   const std::string& dir() const { return dir_; }
+  // The self-signed ECDSA P-256 certificate that IMAPS, STARTTLS and
+  // submission present, valid for 127.0.0.1 and localhost. Trust it as a CA.
+  std::string ca_file() const;
 
   // Users that exist from the start, each with an empty Maildir and the
   // special-use folders Drafts, Sent, Trash, Junk, Archive.

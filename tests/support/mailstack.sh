@@ -129,6 +129,9 @@ ssl_key = <$tls/key.pem
 # Postfix authenticates submission clients through this Dovecot, and may do
 # so before STARTTLS; every listener is on loopback.
 disable_plaintext_auth = no
+# Konvert is a webmail: every login comes from its address, and it may pass
+# the user's own address with ID (RFC 2971).
+login_trusted_networks = 127.0.0.0/8
 auth_mechanisms = plain login
 auth_verbose = yes
 passdb {
@@ -215,6 +218,16 @@ service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
     port = $LMTP_PORT
+  }
+}
+
+# Dovecot delays every login from an IP after a failed one (up to 15 s), and
+# here all logins share 127.0.0.1: one test's wrong password would slow the
+# next. Without access to this socket the auth process disables the penalty;
+# auth_failure_delay still holds back each failed login itself.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 
@@ -316,10 +329,15 @@ EOF
 # --- users ------------------------------------------------------------------
 
 # Replaces LOGIN's line in the passwd-file and the Postfix recipient map.
-# Dovecot re-reads a changed passwd-file and Postfix daemons restart on a
-# changed map, so no reload is needed. Serialised with flock for parallel tests.
+# Serialised with flock, as parallel tests add users at the same time.
+#
+# Running servers pick the change up without a reload, but only by comparing
+# whole-second mtimes: Dovecot stats the passwd-file at most once a second and
+# Postfix daemons restart when a map's mtime changes. With LIVE=1 the write
+# therefore lands in a later second than the previous one, and the call
+# returns only once that second is over, when every next lookup sees it.
 add_user() {
-  local login=${1,,} password=$2
+  local login=${1,,} password=$2 live=$3
   [[ $login =~ ^[a-z0-9._%+-]+@[a-z0-9.-]+$ ]] || die "bad login '$1'"
   [[ -n $password ]] || die "empty password for $login"
 
@@ -329,6 +347,10 @@ add_user() {
 
   (
     flock 9
+    if ((live)); then
+      wait_for_next_second "$(stat -c %Y "$users_file")"
+    fi
+
     {
       awk -F: -v login="$login" '$1 != login' "$users_file"
       echo "$login:$hash::::::"
@@ -343,7 +365,18 @@ add_user() {
     } >"$vmailbox.new"
     mv "$vmailbox.new" "$vmailbox"
     postmap -c "$postfix_conf" "hash:$vmailbox"
+
+    if ((live)); then
+      wait_for_next_second "$(stat -c %Y "$users_file")"
+    fi
   ) 9>"$users_lock"
+}
+
+# Polls the clock until the second after EPOCH_SECOND has begun.
+wait_for_next_second() {
+  while (($(date +%s) <= $1)); do
+    sleep 0.02
+  done
 }
 
 maildir_of() {
@@ -375,6 +408,11 @@ cmd_start() {
   write_certificate
   write_dovecot_conf
   write_postfix_conf
+  # Written before the servers start, so no waiting for their caches.
+  add_user alice@example.test alice-secret 0
+  add_user bob@example.test bob-secret 0
+  add_user admin@example.test admin-secret 0
+  add_user ivan@example.test 'пароль "кавычки" \ x' 0
 
   dovecot -c "$dovecot_conf" 2>>"$log_dir/dovecot.log" ||
     die "dovecot did not start; see $log_dir/dovecot.log"
@@ -386,11 +424,6 @@ cmd_start() {
   postfix -c "$postfix_conf" start >>"$log_dir/postfix-start.log" 2>&1 ||
     die "postfix did not start; see $log_dir/postfix-start.log and $log_dir/postfix.log"
   wait_for_port "Postfix submission" "$SUBMISSION_PORT" "$log_dir/postfix.log"
-
-  add_user alice@example.test alice-secret
-  add_user bob@example.test bob-secret
-  add_user admin@example.test admin-secret
-  add_user ivan@example.test 'пароль "кавычки" \ x'
 
   trap - EXIT
   cat >"$dir/env" <<EOF
@@ -437,7 +470,7 @@ cmd_adduser() {
   require_root
   set_paths "$(realpath -m "$1")"
   [[ -f $dir/env ]] || die "no mail stack in $dir"
-  add_user "$2" "$3"
+  add_user "$2" "$3" 1
 }
 
 cmd_maildir() {
