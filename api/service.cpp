@@ -17,12 +17,6 @@ log::Counter g_auth_failures("auth_failures");
 log::Counter g_csrf_refused("csrf_refused");
 log::Counter g_throttled("login_throttled");
 
-std::optional<std::string> HeaderValue(const Request& request, const std::string& name) {
-  auto raw = request.headers().tryGetRaw(name);
-  if (!raw) return std::nullopt;
-  return raw->value();
-}
-
 // HTTP/1.1 connections persist unless a side says otherwise (RFC 9112
 // §9.3), but Pistache 0.0.5 closes them unless the client asked for
 // keep-alive explicitly; a new TLS handshake per request would be costly.

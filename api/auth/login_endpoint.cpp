@@ -75,21 +75,14 @@ std::string LoginReply(const std::string& login, const std::string& public_url) 
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::optional<std::string> HeaderOf(const Pistache::Http::Request& request,
-                                    const std::string& name) {
-  auto raw = request.headers().tryGetRaw(name);
-  if (!raw) return std::nullopt;
-  return raw->value();
-}
-
 }  // namespace
 
 void Service::HandleLogin(const Pistache::Http::Request& request, Writer writer,
                           Exchange exchange) {
   // A login form posted from another site would log the victim into the
   // attacker's mailbox; browsers always send one of these headers on POST.
-  auto origin = HeaderOf(request, "Origin");
-  auto fetch_site = HeaderOf(request, "Sec-Fetch-Site");
+  auto origin = HeaderValue(request, "Origin");
+  auto fetch_site = HeaderValue(request, "Sec-Fetch-Site");
   if ((origin || fetch_site) && !PassesCsrfCheck(origin, fetch_site, allowed_origins_)) {
     return Fail(writer, exchange, Status(ErrorKind::kForbidden, "cross-site login refused"));
   }

@@ -37,6 +37,13 @@ void AddCommonHeaders(Pistache::Http::ResponseWriter& writer) {
 
 }  // namespace
 
+std::optional<std::string> HeaderValue(const Pistache::Http::Request& request,
+                                       const std::string& name) {
+  auto raw = request.headers().tryGetRaw(name);
+  if (!raw) return std::nullopt;
+  return raw->value();
+}
+
 void SetHeader(Pistache::Http::ResponseWriter& writer, std::string name, std::string value) {
   writer.headers().remove(name);
   writer.headers().add(std::make_shared<NamedHeader>(std::move(name), std::move(value)));

@@ -11,6 +11,7 @@
 
 #include <pistache/http.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,10 @@
 namespace konvert::api {
 
 using Header = std::pair<std::string, std::string>;
+
+// The value of request header `name`, if present.
+std::optional<std::string> HeaderValue(const Pistache::Http::Request& request,
+                                       const std::string& name);
 
 // Sets response header `name`, replacing an earlier one of that name.
 void SetHeader(Pistache::Http::ResponseWriter& writer, std::string name, std::string value);

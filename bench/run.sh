@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds and runs Konvert's benchmarks and prints each one as a ratio to the
+# baseline measured in the same run (see bench/CMakeLists.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build-bench}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DKONVERT_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" --target konvert_bench_api >/dev/null
+
+out=$(mktemp)
+"$build/bench/konvert_bench_api" --benchmark_format=json --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true >"$out"
+python3 - "$out" <<'PY'
+import json, sys
+runs = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b["aggregate_name"] == "median"]
+by_name = {b["run_name"]: b["real_time"] for b in runs}
+pairs = {"DispatchEcho": "BaselineParseAndWrite", "OpenToken": "BaselineSha256OfToken"}
+for name, t in by_name.items():
+    base_name = name.split("/")[0]
+    if base_name not in pairs:
+        continue
+    baseline = name.replace(base_name, pairs[base_name])
+    ratio = t / by_name[baseline] if baseline in by_name else float("nan")
+    print(f"{name:28} {t/1000:10.2f} us  {ratio:6.1f}x {baseline}")
+PY
+rm -f "$out"
