@@ -388,8 +388,8 @@ maildir_of() {
 
 cmd_start() {
   require_root
-  [[ ${#1} -le 60 ]] || die "DIR '$1' is too long for Dovecot's unix sockets (max 60 chars)"
   set_paths "$(realpath -m "$1")"
+  ((${#dir} <= 60)) || die "DIR $dir is too long for Dovecot's unix sockets (max 60 chars)"
 
   # Reuse DIR only if it is empty or an old stack of ours.
   if [[ -d $dir && -n $(ls -A "$dir") ]]; then
