@@ -306,6 +306,31 @@ TEST_F(ServerTest, PlainHttpOnTheTlsPortGetsNoContent) {
   EXPECT_EQ(PostApi(kEcho, MailStack::Get().alice()).status, 200);
 }
 
+// Runs openssl s_client against the server with one protocol version flag
+// and returns its output.
+std::string Handshake(uint16_t port, const std::string& version_flag) {
+  std::string command = "echo | timeout 10 openssl s_client -connect 127.0.0.1:" +
+                        std::to_string(port) + " " + version_flag + " 2>&1";
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) output.append(buffer, n);
+  pclose(pipe);
+  return output;
+}
+
+TEST_F(ServerTest, RefusesTlsOlderThan12) {
+  std::string old = Handshake(server_->port(), "-tls1_1");
+  EXPECT_EQ(old.find("Cipher is ECDHE"), std::string::npos) << old;
+  EXPECT_NE(old.find("alert"), std::string::npos) << old;
+
+  std::string tls12 = Handshake(server_->port(), "-tls1_2");
+  EXPECT_NE(tls12.find("Protocol  : TLSv1.2"), std::string::npos) << tls12;
+  std::string tls13 = Handshake(server_->port(), "-tls1_3");
+  EXPECT_NE(tls13.find("Protocol  : TLSv1.3"), std::string::npos) << tls13;
+}
+
 TEST_F(ServerTest, ServerKeyIsPrivate) {
   struct stat st {};
   ASSERT_EQ(stat((server_->data_dir() + "/server.key").c_str(), &st), 0);
