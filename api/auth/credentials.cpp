@@ -3,43 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/base64.h"
+
 namespace konvert::api {
 namespace {
-
-bool DecodeBase64(std::string_view text, std::string* out) {
-  out->clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t padding = 0;
-  for (char c : text) {
-    int v;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding > 0) return false;  // Data after padding.
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '+') {
-      v = 62;
-    } else if (c == '/') {
-      v = 63;
-    } else {
-      return false;
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return padding <= 2 && bits < 6;
-}
 
 // The credentials after an auth scheme, compared case-insensitively
 // (RFC 9110 §11.1).
@@ -68,7 +35,7 @@ std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header)
   if (!encoded) return std::nullopt;
 
   std::string decoded;
-  if (!DecodeBase64(*encoded, &decoded)) return std::nullopt;
+  if (!Base64Decode(*encoded, Base64Alphabet::kStandard, &decoded)) return std::nullopt;
   size_t colon = decoded.find(':');
   if (colon == std::string::npos || colon == 0) return std::nullopt;
   if (decoded.find('\0') != std::string::npos) return std::nullopt;

@@ -16,6 +16,7 @@
 #include "api/http/reply.h"
 #include "api/service.h"
 #include "api/session/session_resource.h"
+#include "model/base64.h"
 
 namespace konvert::api {
 namespace {
@@ -56,7 +57,8 @@ Result<Credentials> ParseLoginBody(const std::string& body) {
 std::string RandomId() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return "";
-  return Base64UrlEncode(std::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+  return Base64Encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)),
+                      Base64Alphabet::kUrl);
 }
 
 std::string LoginReply(const std::string& login, const std::string& public_url) {

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "model/base64.h"
+
 namespace konvert::api {
 namespace {
 
@@ -50,58 +52,6 @@ const unsigned char* Bytes(std::string_view s) {
 
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(n >> shift) & 63]);
-  }
-  size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    if (rest == 2) out.push_back(kAlphabet[(n >> 6) & 63]);
-  }
-  return out;
-}
-
-bool Base64UrlDecode(std::string_view text, std::string* bytes) {
-  bytes->clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '-') {
-      v = 62;
-    } else if (c == '_') {
-      v = 63;
-    } else {
-      return false;
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return bits < 6;
-}
-
 TokenSealer::TokenSealer(std::string key) : key_(std::move(key)) {}
 
 Result<std::string> TokenSealer::Seal(const SessionClaims& claims) const {
@@ -126,7 +76,7 @@ Result<std::string> TokenSealer::Seal(const SessionClaims& claims) const {
                                 nonce + kNonceSize + plain.size());
   OPENSSL_cleanse(plain.data(), plain.size());
   if (!ok) return Status(ErrorKind::kServerFail, "sealing the session token failed");
-  return std::string(kPrefix) + Base64UrlEncode(sealed);
+  return std::string(kPrefix) + Base64Encode(sealed, Base64Alphabet::kUrl);
 }
 
 Result<SessionClaims> TokenSealer::Open(std::string_view token, int64_t now) const {
@@ -134,7 +84,8 @@ Result<SessionClaims> TokenSealer::Open(std::string_view token, int64_t now) con
     return Unauthenticated();
   }
   std::string sealed;
-  if (!Base64UrlDecode(token.substr(kPrefix.size()), &sealed)) return Unauthenticated();
+  if (!Base64Decode(token.substr(kPrefix.size()), Base64Alphabet::kUrl, &sealed))
+    return Unauthenticated();
   if (sealed.size() < kNonceSize + kTagSize) return Unauthenticated();
 
   size_t body = sealed.size() - kNonceSize - kTagSize;

@@ -44,9 +44,4 @@ class TokenSealer {
   std::string key_;
 };
 
-// base64url without padding (RFC 4648 §5); exposed for tests.
-std::string Base64UrlEncode(std::string_view bytes);
-// False on any character outside the alphabet.
-bool Base64UrlDecode(std::string_view text, std::string* bytes);
-
 }  // namespace konvert::api

@@ -23,6 +23,8 @@
 #include <system_error>
 #include <vector>
 
+#include "model/base64.h"
+
 namespace konvert {
 namespace {
 
@@ -205,15 +207,6 @@ Status VerifyCertificate(mailstream* stream, const std::string& host, const std:
               " is not trusted: " + X509_verify_cert_error_string(error));
 }
 
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                             reinterpret_cast<const unsigned char*>(bytes.data()),
-                             static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(size));
-  return out;
-}
-
 void Wipe(std::string* secret) {
   if (!secret->empty()) OPENSSL_cleanse(secret->data(), secret->size());
   secret->clear();
@@ -388,7 +381,7 @@ Status ImapConnection::AuthenticatePlain(std::string_view login, std::string_vie
   message.append(login);
   message.push_back('\0');
   message.append(password);
-  std::string encoded = Base64(message);
+  std::string encoded = Base64Encode(message, Base64Alphabet::kStandard);
   Wipe(&message);
 
   // With SASL-IR (RFC 4959) the response goes on the command line; without
