@@ -101,7 +101,8 @@ void Service::Handle(const Request& request, Pistache::Http::ResponseWriter resp
 
   const std::string& path = exchange.path;
   const std::string& base = config_.base_path;
-  bool under_base = path.rfind(base, 0) == 0;
+  bool under_base =
+      path.rfind(base, 0) == 0 && (path.size() == base.size() || path[base.size()] == '/');
   std::string rest = under_base ? path.substr(base.size()) : "";
   HttpMethod method = request.method();
 

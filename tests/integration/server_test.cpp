@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/https_client.h"
 #include "tests/support/konvert_process.h"
@@ -309,8 +310,9 @@ TEST_F(ServerTest, PlainHttpOnTheTlsPortGetsNoContent) {
 // Runs openssl s_client against the server with one protocol version flag
 // and returns its output.
 std::string Handshake(uint16_t port, const std::string& version_flag) {
-  std::string command = "echo | timeout 10 openssl s_client -connect 127.0.0.1:" +
-                        std::to_string(port) + " " + version_flag + " 2>&1";
+  std::string command =
+      "echo | timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) + " " +
+      version_flag + " 2>&1";
   std::string output;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return output;
@@ -329,6 +331,17 @@ TEST_F(ServerTest, RefusesTlsOlderThan12) {
   EXPECT_NE(tls12.find("Protocol  : TLSv1.2"), std::string::npos) << tls12;
   std::string tls13 = Handshake(server_->port(), "-tls1_3");
   EXPECT_NE(tls13.find("Protocol  : TLSv1.3"), std::string::npos) << tls13;
+}
+
+TEST_F(ServerTest, OnlyPathsBelowTheBasePathAreServed) {
+  for (const char* path : {"/webmailx/jmap/api", "/webmail-evil/", "/other", "/"}) {
+    HttpResponse response = client_.Get(server_->origin() + path);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(ProblemType(response), "urn:ietf:params:jmap:error:notFound") << path;
+  }
+  HttpResponse bare = client_.Get(server_->origin() + "/webmail");
+  EXPECT_EQ(bare.status, 301);
+  EXPECT_EQ(bare.headers["location"], server_->origin() + "/webmail/");
 }
 
 TEST_F(ServerTest, ServerKeyIsPrivate) {
@@ -389,6 +402,43 @@ TEST_F(BasePathTest, CookieFromThePublicOriginPasses) {
       client_.PostJson(server_->origin() + "/mail-test/jmap/api", kEcho,
                        {"Cookie: konvert_session=" + cookie, "Origin: https://mail.example.test"});
   EXPECT_EQ(response.status, 200) << response.body;
+}
+
+class StaticFilesTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("konvert-static");
+    std::filesystem::create_directories(dir_ + "/assets");
+    std::ofstream(dir_ + "/index.html") << "<!doctype html><title>Konvert</title>";
+    std::ofstream(dir_ + "/assets/app.js") << "console.log(1)";
+    StartServer({"--static-dir", dir_});
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string dir_;
+};
+
+TEST_F(StaticFilesTest, ServesTheAppUnderAStrictPolicy) {
+  HttpResponse index = client_.Get(Url("/"));
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<!doctype html><title>Konvert</title>");
+  EXPECT_EQ(index.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(index.headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(index.headers["x-content-type-options"], "nosniff");
+
+  HttpResponse script = client_.Get(Url("/assets/app.js"));
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers["content-type"], "text/javascript; charset=utf-8");
+}
+
+TEST_F(StaticFilesTest, AppRoutesGetTheIndexAndMissingFilesA404) {
+  EXPECT_EQ(client_.Get(Url("/mail/inbox")).body, "<!doctype html><title>Konvert</title>");
+  EXPECT_EQ(client_.Get(Url("/assets/missing.js")).status, 404);
+  for (const char* path :
+       {"/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/../../index.html.bak"}) {
+    HttpResponse response = client_.Get(Url(path));
+    EXPECT_EQ(response.body.find("root:"), std::string::npos) << path;
+  }
 }
 
 TEST(ImapDown, AnswersServiceUnavailableWithoutHanging) {
