@@ -27,6 +27,7 @@ constexpr Setting kSettings[] = {
     {"tls-key", "FILE", "PEM private key for HTTPS (required)"},
     {"log-level", "LEVEL", "error, warn, info (default) or debug"},
     {"static-dir", "DIR", "built frontend to serve under the base path"},
+    {"trusted-proxies", "IP,IP", "reverse proxies whose X-Forwarded-For names the client"},
     {"worker-threads", "N", "threads for IMAP, SMTP and storage work (default 16)"},
     {"reactor-threads", "N", "HTTP reactor threads (default 2)"},
     {"session-lifetime", "SECONDS", "how long a login stays valid (default 604800)"},
@@ -65,6 +66,13 @@ std::string StripSlashes(std::string path) {
   return path;
 }
 
+std::string Trim(const std::string& s) {
+  size_t begin = s.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  size_t end = s.find_last_not_of(" \t\r");
+  return s.substr(begin, end - begin + 1);
+}
+
 Status ApplySetting(const std::string& name, const std::string& value, Config* config) {
   uint64_t number = 0;
   if (name == "listen") return ParseListen(value, config);
@@ -101,6 +109,13 @@ Status ApplySetting(const std::string& name, const std::string& value, Config* c
       return Invalid(name, "expected error, warn, info or debug");
     }
     config->log_level = value;
+  } else if (name == "trusted-proxies") {
+    config->trusted_proxies.clear();
+    std::stringstream list(value);
+    for (std::string ip; std::getline(list, ip, ',');) {
+      ip = Trim(ip);
+      if (!ip.empty()) config->trusted_proxies.push_back(ip);
+    }
   } else if (name == "static-dir") {
     config->static_dir = value;
   } else if (name == "worker-threads" || name == "reactor-threads") {
@@ -116,13 +131,6 @@ Status ApplySetting(const std::string& name, const std::string& value, Config* c
     return Invalid(name, "unknown setting");
   }
   return Status::Ok();
-}
-
-std::string Trim(const std::string& s) {
-  size_t begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  size_t end = s.find_last_not_of(" \t\r");
-  return s.substr(begin, end - begin + 1);
 }
 
 Status Finish(Config* config) {

@@ -37,6 +37,9 @@ struct Config {
   std::string log_level = "info";
   // Built frontend files served under the base path; empty serves none.
   std::string static_dir;
+  // Reverse proxies (exact IP addresses) whose X-Forwarded-For names the
+  // real client, for the login throttle and the logs.
+  std::vector<std::string> trusted_proxies;
   uint32_t worker_threads = 16;
   uint32_t reactor_threads = 2;
   // Seconds a login stays valid.

@@ -39,8 +39,10 @@ bool Readable(const std::string& path) { return std::ifstream(path).good(); }
 // with a blocking SSL_accept on its single accept thread, so a client that
 // connects and stays silent would stop all other clients from connecting.
 // Linux copies a listening socket's receive timeout to each accepted socket,
-// so a timeout on the listener bounds that stall to a few seconds (one
-// timeout per handshake read) per silent connection; it cannot remove it. Pistache does not expose
+// so a timeout on the listener bounds that stall; it cannot remove it. A
+// handshake makes two reads, so one silent connection stalls accepting for up
+// to twice the timeout, and many of them in a row for that many times over.
+// README tells operators to put a reverse proxy in front on the internet. Pistache does not expose
 // the listening socket, so it is found among the process's descriptors by port.
 constexpr int kHandshakeTimeoutSeconds = 3;
 

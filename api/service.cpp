@@ -1,5 +1,6 @@
 #include "api/service.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "api/auth/credentials.h"
@@ -17,6 +18,22 @@ log::Counter g_auth_failures("auth_failures");
 log::Counter g_csrf_refused("csrf_refused");
 log::Counter g_throttled("login_throttled");
 
+}  // namespace
+
+// Reports a password attempt's outcome to the throttle exactly once, when
+// the last copy of the task that carries it is gone.
+struct Service::PasswordAttempt {
+  PasswordAttempt(LoginThrottle* throttle, std::string client)
+      : throttle(throttle), client(std::move(client)) {}
+  ~PasswordAttempt() { throttle->End(client, outcome, std::chrono::steady_clock::now()); }
+
+  LoginThrottle* throttle;
+  std::string client;
+  LoginThrottle::Outcome outcome = LoginThrottle::Outcome::kUnknown;
+};
+
+namespace {
+
 // HTTP/1.1 connections persist unless a side says otherwise (RFC 9112
 // §9.3), but Pistache 0.0.5 closes them unless the client asked for
 // keep-alive explicitly; a new TLS handshake per request would be costly.
@@ -28,6 +45,20 @@ void KeepAliveUnlessClosed(const Request& request, Pistache::Http::ResponseWrite
   if (connection && connection->control() == ConnectionControl::Close) return;
   response.headers().remove<header::Connection>();
   response.headers().add<header::Connection>(ConnectionControl::KeepAlive);
+}
+
+// The address of the client: the peer, or, when the peer is a trusted
+// reverse proxy, the last address it appended to X-Forwarded-For.
+std::string ClientAddress(const Request& request, const std::vector<std::string>& proxies) {
+  std::string peer = request.address().host();
+  if (std::find(proxies.begin(), proxies.end(), peer) == proxies.end()) return peer;
+  std::optional<std::string> forwarded = HeaderValue(request, "X-Forwarded-For");
+  if (!forwarded) return peer;
+  size_t comma = forwarded->rfind(',');
+  std::string last = forwarded->substr(comma == std::string::npos ? 0 : comma + 1);
+  last.erase(0, last.find_first_not_of(" \t"));
+  last.erase(last.find_last_not_of(" \t") + 1);
+  return last.empty() ? peer : last;
 }
 
 int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
@@ -91,7 +122,7 @@ void Service::Shutdown() {
 void Service::Handle(const Request& request, Pistache::Http::ResponseWriter response) {
   Exchange exchange;
   exchange.started = std::chrono::steady_clock::now();
-  exchange.client = request.address().host();
+  exchange.client = ClientAddress(request, config_.trusted_proxies);
   exchange.path = request.resource();
   exchange.http_method = MethodName(request.method());
   exchange.from_browser = request.headers().tryGetRaw("Sec-Fetch-Site").has_value();
@@ -125,27 +156,22 @@ void Service::Handle(const Request& request, Pistache::Http::ResponseWriter resp
     if (rest == "/auth/login") return HandleLogin(request, writer, std::move(exchange));
     return HandleLogout(request, writer, std::move(exchange));
   }
-  if (under_base && (method == HttpMethod::Get || method == HttpMethod::Head)) {
+  // The app's own routes fall back to index.html; JMAP and auth paths never do.
+  bool api_path = rest.rfind("/jmap/", 0) == 0 || rest.rfind("/auth/", 0) == 0;
+  if (under_base && method == HttpMethod::Get && !api_path) {
     return HandleStatic(request, writer, std::move(exchange));
   }
   Fail(writer, exchange, Status(ErrorKind::kNotFound, "no such resource"));
 }
 
-Result<Service::Identity> Service::Authenticate(const Request& request, bool changes_state,
-                                                const Exchange& exchange) {
+Result<Service::Identity> Service::Authenticate(const Request& request, bool changes_state) {
   Identity identity;
   std::optional<std::string> authorization = HeaderValue(request, "Authorization");
   std::optional<std::string> token;
 
   if (authorization) {
     if (auto basic = ParseBasicAuthorization(*authorization)) {
-      int64_t wait = throttle_.RetryAfter(exchange.client, std::chrono::steady_clock::now());
-      if (wait > 0) {
-        g_throttled.Increment();
-        return Status(ErrorKind::kTooManyRequests,
-                      "too many failed logins; retry after " + std::to_string(wait) + " s");
-      }
-      identity.credentials = Credentials{basic->login, basic->password};
+      identity.credentials = Credentials{CanonicalLogin(basic->login), basic->password};
       identity.by_password = true;
       return identity;
     }
@@ -172,36 +198,61 @@ Result<Service::Identity> Service::Authenticate(const Request& request, bool cha
     return Status(ErrorKind::kForbidden, "cross-site request refused (Origin/Sec-Fetch-Site)");
   }
 
-  identity.credentials = Credentials{claims->login, claims->password};
+  identity.credentials = Credentials{CanonicalLogin(claims->login), claims->password};
   identity.session_id = claims->session_id;
   return identity;
 }
 
 void Service::WithImap(const Identity& identity, Writer writer, const Exchange& exchange,
                        std::function<void(ImapConnection&)> work) {
+  // A password sent with this request is a login attempt: admitted by the
+  // throttle first, and its outcome reported when IMAP has answered (or the
+  // task is dropped, which the guard reports as unknown).
+  std::shared_ptr<PasswordAttempt> attempt;
+  if (identity.by_password) {
+    auto now = std::chrono::steady_clock::now();
+    int64_t wait = throttle_.Begin(exchange.client, now);
+    if (wait > 0) {
+      g_throttled.Increment();
+      return Fail(writer, exchange,
+                  Status(ErrorKind::kTooManyRequests,
+                         "too many failed logins; retry after " + std::to_string(wait) + " s"),
+                  {{"Retry-After", std::to_string(wait)}});
+    }
+    attempt = std::make_shared<PasswordAttempt>(&throttle_, exchange.client);
+  }
+
   log::Context ctx = exchange.log.With("account", identity.credentials.login);
-  bool by_password = identity.by_password;
   imap_pool_.Run(identity.credentials, ctx,
-                 [this, writer, exchange, by_password,
+                 [this, writer, exchange, attempt,
                   work = std::move(work)](Result<ImapConnection*> connection) mutable {
-                   if (!connection.ok()) {
-                     Status status = connection.status();
-                     if (status.kind() == ErrorKind::kUnauthenticated && !exchange.from_browser) {
-                       g_auth_failures.Increment();
-                       if (by_password) {
-                         throttle_.RecordFailure(exchange.client, std::chrono::steady_clock::now());
-                       }
-                       status = Status(status.kind(), "wrong login or password");
-                     }
-                     return Fail(writer, exchange, status);
+                   if (connection.ok()) {
+                     if (attempt) attempt->outcome = LoginThrottle::Outcome::kSucceeded;
+                     return work(**connection);
                    }
-                   if (by_password) throttle_.RecordSuccess(exchange.client);
-                   work(**connection);
+                   Status status = connection.status();
+                   switch (status.kind()) {
+                     case ErrorKind::kUnauthenticated:
+                       g_auth_failures.Increment();
+                       if (attempt) attempt->outcome = LoginThrottle::Outcome::kFailed;
+                       return Fail(writer, exchange,
+                                   Status(status.kind(), "wrong login or password"));
+                     case ErrorKind::kTooManyRequests:
+                       return Fail(writer, exchange, status, {{"Retry-After", "1"}});
+                     default:
+                       // The detail names the IMAP server, which is the
+                       // operator's business: it goes to the log, not the client.
+                       log::Warn("imap_failed", exchange.log, {{"error", status.message()}});
+                       return Fail(writer, exchange,
+                                   Status(ErrorKind::kServerUnavailable,
+                                          "the mail server is unavailable; try again shortly"),
+                                   {{"Retry-After", "5"}});
+                   }
                  });
 }
 
-void Service::Fail(const Writer& writer, const Exchange& exchange, const Status& status) {
-  std::vector<Header> extra;
+void Service::Fail(const Writer& writer, const Exchange& exchange, const Status& status,
+                   std::vector<Header> extra) {
   if (status.kind() == ErrorKind::kUnauthenticated && !exchange.from_browser) {
     extra.emplace_back("WWW-Authenticate", "Basic realm=\"Konvert\", charset=\"UTF-8\"");
   }
@@ -216,7 +267,8 @@ void Service::Finished(const Exchange& exchange, int status, std::string_view me
                     std::chrono::steady_clock::now() - exchange.started)
                     .count();
   log::Info("request_finished", exchange.log,
-            {{"http_method", exchange.http_method},
+            {{"client", exchange.client},
+             {"http_method", exchange.http_method},
              {"path", exchange.path},
              {"method", methods},
              {"status", status},

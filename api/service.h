@@ -28,6 +28,7 @@
 #include "api/auth/login_throttle.h"
 #include "api/auth/session_token.h"
 #include "api/config.h"
+#include "api/http/reply.h"
 #include "api/jmap/dispatcher.h"
 #include "api/jmap/method_registry.h"
 #include "model/jmap/limits.h"
@@ -53,6 +54,8 @@ class Service {
   const jmap::Limits& limits() const { return limits_; }
 
  private:
+  struct PasswordAttempt;
+
   // Who a request is, once its headers have been read.
   struct Identity {
     Credentials credentials;
@@ -88,17 +91,18 @@ class Service {
   void LoadStaticFiles();
 
   // Reads the identity from Authorization or the cookie. Fails with
-  // kUnauthenticated, kForbidden (CSRF) or kTooManyRequests.
-  Result<Identity> Authenticate(const Pistache::Http::Request& request, bool changes_state,
-                                const Exchange& exchange);
+  // kUnauthenticated or kForbidden (CSRF).
+  Result<Identity> Authenticate(const Pistache::Http::Request& request, bool changes_state);
 
   // Runs `work` with a logged-in IMAP connection of `identity` on a worker;
-  // answers 401/503 itself when there is none.
+  // answers 401/429/503 itself when there is none. A password in
+  // `identity` passes the login throttle first.
   void WithImap(const Identity& identity, Writer writer, const Exchange& exchange,
                 std::function<void(ImapConnection&)> work);
 
   // Sends a failure and logs the request as finished.
-  void Fail(const Writer& writer, const Exchange& exchange, const Status& status);
+  void Fail(const Writer& writer, const Exchange& exchange, const Status& status,
+            std::vector<Header> extra = {});
   void Finished(const Exchange& exchange, int status, std::string_view methods = "");
 
   bool IsRevoked(const std::string& session_id);

@@ -75,6 +75,13 @@ bool PassesCsrfCheck(std::optional<std::string_view> origin,
          allowed_origins.end();
 }
 
+std::string CanonicalLogin(std::string login) {
+  for (char& c : login) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return login;
+}
+
 std::string OriginOf(std::string_view url) {
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return "";

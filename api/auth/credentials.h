@@ -40,6 +40,12 @@ bool PassesCsrfCheck(std::optional<std::string_view> origin,
                      std::optional<std::string_view> sec_fetch_site,
                      const std::vector<std::string>& allowed_origins);
 
+// The login as Konvert keys accounts and connections by: ASCII lower case.
+// Dovecot, like most IMAP servers, folds logins the same way
+// (auth_username_format = %Lu), so "Alice@Example.test" is alice's mailbox
+// and must get alice's account id and connection pool.
+std::string CanonicalLogin(std::string login);
+
 // "https://host[:port]" of an absolute URL; "" when it has no scheme.
 std::string OriginOf(std::string_view url);
 

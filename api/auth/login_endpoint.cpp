@@ -46,7 +46,8 @@ Result<Credentials> ParseLoginBody(const std::string& body) {
   if (password == doc.MemberEnd() || !password->value.IsString()) {
     return Status(ErrorKind::kInvalidArguments, "'password' must be a string");
   }
-  std::string l(login->value.GetString(), login->value.GetStringLength());
+  std::string l =
+      CanonicalLogin(std::string(login->value.GetString(), login->value.GetStringLength()));
   std::string p(password->value.GetString(), password->value.GetStringLength());
   if (l.find('\0') != std::string::npos || p.find('\0') != std::string::npos) {
     return Status(ErrorKind::kInvalidArguments, "'login' and 'password' must not hold NUL");
@@ -89,14 +90,6 @@ void Service::HandleLogin(const Pistache::Http::Request& request, Writer writer,
     return Fail(writer, exchange, Status(ErrorKind::kForbidden, "cross-site login refused"));
   }
 
-  int64_t wait = throttle_.RetryAfter(exchange.client, std::chrono::steady_clock::now());
-  if (wait > 0) {
-    Status status(ErrorKind::kTooManyRequests,
-                  "too many failed logins; retry after " + std::to_string(wait) + " s");
-    SendProblem(*writer, status, {{"Retry-After", std::to_string(wait)}});
-    return Finished(exchange, 429);
-  }
-
   Result<Credentials> credentials = ParseLoginBody(request.body());
   if (!credentials.ok()) return Fail(writer, exchange, credentials.status());
 
@@ -126,7 +119,7 @@ void Service::HandleLogin(const Pistache::Http::Request& request, Writer writer,
 
 void Service::HandleLogout(const Pistache::Http::Request& request, Writer writer,
                            Exchange exchange) {
-  Result<Identity> identity = Authenticate(request, true, exchange);
+  Result<Identity> identity = Authenticate(request, true);
   if (!identity.ok() && identity.status().kind() == ErrorKind::kForbidden) {
     return Fail(writer, exchange, identity.status());
   }

@@ -8,7 +8,7 @@ namespace konvert::api {
 
 void Service::HandleSession(const Pistache::Http::Request& request, Writer writer,
                             Exchange exchange) {
-  Result<Identity> identity = Authenticate(request, false, exchange);
+  Result<Identity> identity = Authenticate(request, false);
   if (!identity.ok()) return Fail(writer, exchange, identity.status());
 
   std::string login = identity->credentials.login;
@@ -26,7 +26,7 @@ void Service::HandleApi(const Pistache::Http::Request& request, Writer writer, E
                                               ": the body is larger than " +
                                               std::to_string(limits_.max_size_request) + " bytes"));
   }
-  Result<Identity> identity = Authenticate(request, true, exchange);
+  Result<Identity> identity = Authenticate(request, true);
   if (!identity.ok()) return Fail(writer, exchange, identity.status());
 
   std::string login = identity->credentials.login;

@@ -217,6 +217,37 @@ TEST_F(ServerTest, RepeatedFailedLoginsAreSlowedDown) {
   EXPECT_EQ(ProblemType(throttled), "urn:ietf:params:jmap:error:tooManyRequests");
 }
 
+TEST_F(ServerTest, BrowserAndBasicGuessesAreThrottledToo) {
+  MailUser wrong = MailStack::Get().bob();
+  wrong.password = "guess";
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(Login(wrong, {"Sec-Fetch-Site: same-origin"}).status, 401) << i;
+  }
+  HttpResponse login = Login(MailStack::Get().bob(), {"Sec-Fetch-Site: same-origin"});
+  EXPECT_EQ(login.status, 429);
+
+  HttpRequest basic;
+  basic.method = "POST";
+  basic.url = Url("/jmap/api");
+  basic.body = kEcho;
+  basic.basic_login = wrong.login;
+  basic.basic_password = wrong.password;
+  HttpResponse api = client_.Send(basic);
+  EXPECT_EQ(api.status, 429);
+  EXPECT_FALSE(api.headers["retry-after"].empty());
+}
+
+TEST_F(ServerTest, LoginIsCaseInsensitiveLikeDovecot) {
+  MailUser alice = MailStack::Get().alice();
+  MailUser shouting{"ALICE@Example.TEST", alice.password};
+  HttpResponse lower = Login(alice);
+  HttpResponse upper = Login(shouting);
+  ASSERT_EQ(upper.status, 200) << upper.body;
+  EXPECT_STREQ(Json(lower.body)["accountId"].GetString(),
+               Json(upper.body)["accountId"].GetString());
+  EXPECT_STREQ(Json(upper.body)["username"].GetString(), "alice@example.test");
+}
+
 TEST_F(ServerTest, ResultReferencesReachEarlierResults) {
   std::string body = R"({"using":["urn:ietf:params:jmap:core"],"methodCalls":[
     ["Core/echo",{"list":[{"id":"x1"},{"id":"x2"}]},"a"],
@@ -406,6 +437,32 @@ TEST_F(BasePathTest, CookieFromThePublicOriginPasses) {
   EXPECT_EQ(response.status, 200) << response.body;
 }
 
+class TrustedProxyTest : public ServerTest {
+ protected:
+  void SetUp() override { StartServer({"--trusted-proxies", "127.0.0.1"}); }
+};
+
+TEST_F(TrustedProxyTest, ThrottlesTheForwardedClientNotTheProxy) {
+  MailUser wrong = MailStack::Get().bob();
+  wrong.password = "guess";
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(Login(wrong, {"X-Forwarded-For: 198.51.100.7"}).status, 401) << i;
+  }
+  EXPECT_EQ(Login(wrong, {"X-Forwarded-For: 198.51.100.7"}).status, 429);
+  EXPECT_EQ(Login(MailStack::Get().bob(), {"X-Forwarded-For: 203.0.113.5, 198.51.100.8"}).status,
+            200);
+  EXPECT_NE(server_->log().find("client=198.51.100.7"), std::string::npos);
+}
+
+TEST_F(ServerTest, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  MailUser wrong = MailStack::Get().bob();
+  wrong.password = "guess";
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(Login(wrong, {"X-Forwarded-For: 198.51.100." + std::to_string(i)}).status, 401);
+  }
+  EXPECT_EQ(Login(wrong, {"X-Forwarded-For: 198.51.100.99"}).status, 429);
+}
+
 class StaticFilesTest : public ServerTest {
  protected:
   void SetUp() override {
@@ -436,6 +493,11 @@ TEST_F(StaticFilesTest, ServesTheAppUnderAStrictPolicy) {
 TEST_F(StaticFilesTest, AppRoutesGetTheIndexAndMissingFilesA404) {
   EXPECT_EQ(client_.Get(Url("/mail/inbox")).body, "<!doctype html><title>Konvert</title>");
   EXPECT_EQ(client_.Get(Url("/assets/missing.js")).status, 404);
+  for (const char* path : {"/jmap/upload/a1/", "/jmap/eventsource", "/auth/whoami"}) {
+    HttpResponse response = client_.Get(Url(path));
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(ProblemType(response), "urn:ietf:params:jmap:error:notFound") << path;
+  }
   for (const char* path :
        {"/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/../../index.html.bak"}) {
     HttpResponse response = client_.Get(Url(path));
@@ -474,6 +536,11 @@ TEST(ImapDown, AnswersServiceUnavailableWithoutHanging) {
   HttpResponse response = client.Send(api);
   EXPECT_EQ(response.status, 503);
   EXPECT_TRUE(login.set_cookies.empty());
+  EXPECT_EQ(response.headers["retry-after"], "5");
+  // Where the mail server lives is the operator's business, not the client's.
+  EXPECT_EQ(response.body.find("127.0.0.1"), std::string::npos) << response.body;
+  EXPECT_NE(server.log().find("127.0.0.1:" + std::to_string(ntohs(address.sin_port))),
+            std::string::npos);
 }
 
 TEST(Startup, RefusesToRunWithoutCertificate) {
