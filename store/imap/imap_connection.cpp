@@ -457,6 +457,9 @@ Status ImapConnection::LoginRefused() {
   std::string code = info != nullptr && info->rsp_atom != nullptr ? Upper(info->rsp_atom) : "";
   std::string text = ServerText();
   if (code == "UNAVAILABLE") return Unavailable("IMAP server cannot log users in now: " + text);
+  // Dovecot answers [LIMIT] when the user already has mail_max_userip_connections
+  // sessions from our address: the password was fine, the server is full.
+  if (code == "LIMIT" || code == "INUSE") return Unavailable("IMAP server refused: " + text);
   if (code == "PRIVACYREQUIRED") return Fail("IMAP server requires a more private connection");
   return Status(ErrorKind::kUnauthenticated, "IMAP server refused the login: " + text);
 }

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/mail_stack.h"
 
@@ -215,6 +216,24 @@ TEST(ImapConnection, WrongPasswordIsUnauthenticatedAndNeverLogged) {
   EXPECT_NE(logged.find("imap_command=AUTHENTICATE"), std::string::npos) << logged;
   EXPECT_EQ(logged.find("wrong-"), std::string::npos) << logged;
   EXPECT_FALSE(connection->logged_in());
+}
+
+TEST(ImapConnection, ConnectionLimitIsUnavailableNotAWrongPassword) {
+  MailStack& stack = MailStack::Get();
+  testing::MailUser user{"limit@example.test", "limit-secret"};
+  ASSERT_TRUE(stack.AddUser(user));
+
+  // Dovecot allows 10 sessions per user and address (mail_max_userip_connections).
+  std::vector<std::unique_ptr<ImapConnection>> sessions;
+  for (int i = 0; i < 10; ++i) {
+    sessions.push_back(OpenOrDie(StackEndpoint(stack.imap_url())));
+    ASSERT_NE(sessions.back(), nullptr);
+    ASSERT_TRUE(sessions.back()->Login(user.login, user.password).ok()) << i;
+  }
+  std::unique_ptr<ImapConnection> one_more = OpenOrDie(StackEndpoint(stack.imap_url()));
+  ASSERT_NE(one_more, nullptr);
+  Status status = one_more->Login(user.login, user.password);
+  EXPECT_EQ(status.kind(), ErrorKind::kServerUnavailable) << status.message();
 }
 
 TEST(ImapConnection, PasswordWithNulIsRefusedBeforeSending) {
