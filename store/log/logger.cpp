@@ -25,30 +25,53 @@ std::string_view LevelName(Level level) {
   return "info";
 }
 
-// Values with spaces, quotes or control characters are quoted so that a
-// line always splits back into the same fields.
+// The length of the valid UTF-8 sequence at the start of `s`, or 0.
+size_t Utf8Length(std::string_view s) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = byte(0);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || n > s.size() || (n == 2 && c < 0xc2)) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  if (n == 3 && ((c == 0xe0 && byte(1) < 0xa0) || (c == 0xed && byte(1) >= 0xa0))) return 0;
+  if (n == 4 && ((c == 0xf0 && byte(1) < 0x90) || c > 0xf4 || (c == 0xf4 && byte(1) >= 0x90))) {
+    return 0;
+  }
+  return n;
+}
+
+void AppendEscaped(std::string* out, unsigned char c) {
+  static const char kHex[] = "0123456789abcdef";
+  out->append("\\x");
+  out->push_back(kHex[c >> 4]);
+  out->push_back(kHex[c & 15]);
+}
+
+// Values with spaces, quotes, control characters or bytes that are not
+// UTF-8 are quoted and escaped, so that a line always splits back into the
+// same fields and stays valid UTF-8 whatever a client or server sent.
 void AppendValue(std::string* out, std::string_view value) {
   bool plain = !value.empty();
   for (unsigned char c : value) {
-    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) plain = false;
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) plain = false;
   }
   if (plain) {
     out->append(value);
     return;
   }
   out->push_back('"');
-  for (unsigned char c : value) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < ' ' || c == 0x7f) {
-      static const char kHex[] = "0123456789abcdef";
-      out->append("\\x");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
+  while (!value.empty()) {
+    unsigned char c = static_cast<unsigned char>(value[0]);
+    size_t n = Utf8Length(value);
+    if (n == 0 || c < ' ' || c == 0x7f) {
+      AppendEscaped(out, c);
+      n = 1;
     } else {
-      out->push_back(static_cast<char>(c));
+      if (c == '"' || c == '\\') out->push_back('\\');
+      out->append(value.substr(0, n));
     }
+    value.remove_prefix(n);
   }
   out->push_back('"');
 }
@@ -105,16 +128,21 @@ Context Context::With(std::string_view key, std::string_view value) const {
   return copy;
 }
 
-void Write(Level level, std::string_view event, const Context& context,
-           std::initializer_list<Field> fields) {
-  if (!Enabled(level)) return;
-
+std::string FormatLine(Level level, std::string_view event, const Context& context,
+                       std::initializer_list<Field> fields) {
   std::string line = "ts=" + Timestamp();
   AppendField(&line, "level", LevelName(level));
   AppendField(&line, "event", event);
   for (const Field& f : context.fields()) AppendField(&line, f.key, f.value);
   for (const Field& f : fields) AppendField(&line, f.key, f.value);
   line.push_back('\n');
+  return line;
+}
+
+void Write(Level level, std::string_view event, const Context& context,
+           std::initializer_list<Field> fields) {
+  if (!Enabled(level)) return;
+  std::string line = FormatLine(level, event, context, fields);
 
   // One write per line keeps lines from different threads whole.
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());

@@ -56,6 +56,10 @@ class Context {
 void Write(Level level, std::string_view event, const Context& context,
            std::initializer_list<Field> fields = {});
 
+// The line Write would write, newline included; exposed for tests.
+std::string FormatLine(Level level, std::string_view event, const Context& context,
+                       std::initializer_list<Field> fields = {});
+
 inline void Error(std::string_view event, const Context& c, std::initializer_list<Field> f = {}) {
   Write(Level::kError, event, c, f);
 }
