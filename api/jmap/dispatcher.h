@@ -8,6 +8,15 @@
 // error, even a handler that throws — becomes that call's "error" response,
 // and the calls after it still run.
 //
+// The response body is limited to `max_size_response` bytes, because result
+// references let a few kilobytes of request ask for any amount of output.
+// Each answer is measured as it is added, and what result references copy
+// is measured before the handler sees it; the first call that would take
+// the body past the limit stops the request, which is then refused as a
+// whole with `limit` ("maxSizeResponse"). Calls that ran before it keep
+// their effects. What one call builds is freed when it ends, so a request
+// holds about the limit plus one call's work.
+//
 // Handle is const and keeps no state between requests: any number of worker
 // threads may call it at once. It blocks as long as the handlers do, so it
 // never runs on a reactor thread. The registry must outlive the dispatcher

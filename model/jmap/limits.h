@@ -17,6 +17,10 @@ struct Limits {
   // Not advertised: a request nested deeper than this is refused with
   // `limit` before it is built into a DOM, so no input can exhaust the stack.
   uint32_t max_json_depth = 64;
+  // Not advertised: the largest response body, in bytes. Result references
+  // let a small request copy earlier answers again and again, so without it
+  // a few kilobytes could ask for a response of any size.
+  uint64_t max_size_response = 16'000'000;
 };
 
 }  // namespace konvert::jmap

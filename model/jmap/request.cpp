@@ -89,6 +89,15 @@ class DepthLimitedBuilder {
 };
 
 Status ParseJson(std::string_view body, uint32_t max_depth, rapidjson::Document* document) {
+  // JSON text holds a control character only escaped, inside a string (RFC
+  // 8259 §2, §7), so a raw NUL byte is never valid. RapidJSON's streams read
+  // one as the end of input and would accept whatever follows it unread.
+  if (size_t nul = body.find('\0'); nul != std::string_view::npos) {
+    return Status(
+        ErrorKind::kNotJson,
+        "body: a raw NUL byte, which JSON text never holds (at byte " + std::to_string(nul) + ")");
+  }
+
   rapidjson::ParseResult parsed;
   bool too_deep = false;
   bool surrogate = false;

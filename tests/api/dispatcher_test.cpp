@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -184,6 +185,11 @@ INSTANTIATE_TEST_SUITE_P(
         RequestRefusal{"InvalidUtf8", "{\"using\":[\"\xc3\x28\"],\"methodCalls\":[]}",
                        R"({"type":"urn:ietf:params:jmap:error:notJSON","status":400,)"
                        R"j("detail":"body: Invalid encoding in string. (at byte 11)"})j"},
+        // Found by a tester: RapidJSON stopped at the NUL and ran the request.
+        RequestRefusal{"NulAfterRequest", Request(kEcho) + std::string("\0garbage", 8),
+                       R"({"type":"urn:ietf:params:jmap:error:notJSON","status":400,)"
+                       R"("detail":"body: a raw NUL byte, which JSON text never holds )"
+                       R"j((at byte 76)"})j"},
         RequestRefusal{"NotRequest", R"({"using":["urn:ietf:params:jmap:core"]})",
                        R"({"type":"urn:ietf:params:jmap:error:notRequest","status":400,)"
                        R"("detail":"methodCalls: missing"})"},
@@ -274,6 +280,111 @@ TEST_F(DispatcherTest, RefusesBrokenResultReferences) {
                   R"("},"e"],["Core/echo",{},"after"]])")
         << c.reference;
   }
+}
+
+// The request a tester sent: 3.4 KB in which each call echoes the whole
+// answer of the one before twice, so the answers double sixteen times over.
+std::string AmplifyingRequest() {
+  std::string calls = R"(["Core/echo",{"s":")" + std::string(1'100, 'x') + R"("},"c0"])";
+  for (int i = 1; i < 16; ++i) {
+    std::string previous =
+        R"({"resultOf":"c)" + std::to_string(i - 1) + R"(","name":"Core/echo","path":""})";
+    calls += R"(,["Core/echo",{"#a":)" + previous + R"(,"#b":)" + previous + R"(},"c)" +
+             std::to_string(i) + R"("])";
+  }
+  return Request(calls);
+}
+
+TEST_F(DispatcherTest, RefusesResponseAmplifiedByResultReferences) {
+  std::string body = AmplifyingRequest();
+  ASSERT_LT(body.size(), 3'500u);
+
+  rapidjson::Document problem = Run(body, 400);
+
+  EXPECT_EQ(Dump(problem["limit"]), R"("maxSizeResponse")");
+  EXPECT_EQ(Dump(problem["detail"]).rfind(R"("maxSizeResponse: )", 0), 0u) << reply_.body;
+  // Refused part way: the calls after the one that met the limit never ran.
+  EXPECT_LT(std::count(reply_.methods.begin(), reply_.methods.end(), ','), 15) << reply_.methods;
+}
+
+TEST_F(DispatcherTest, EchoesAMegabyteWithinTheLimit) {
+  std::string text(1'000'000, 'x');
+
+  std::string responses = Responses(
+      Request(R"(["Core/echo",{"s":")" + text +
+              R"("},"c0"],)"
+              R"(["Core/echo",{"#s":{"resultOf":"c0","name":"Core/echo","path":"/s"}},"c1"])"));
+
+  EXPECT_EQ(responses, R"([["Core/echo",{"s":")" + text + R"("},"c0"],)" +
+                           R"(["Core/echo",{"s":")" + text + R"("},"c1"]])");
+}
+
+// An empty echo, then an echo of `length` bytes, and the body answering them.
+std::string TwoEchoes(size_t length) {
+  return Request(R"(["Core/echo",{},"c0"],["Core/echo",{"s":")" + std::string(length, 'x') +
+                 R"("},"c1"])");
+}
+
+std::string TwoEchoesAnswer(size_t length) {
+  return R"({"methodResponses":[["Core/echo",{},"c0"],["Core/echo",{"s":")" +
+         std::string(length, 'x') + R"("},"c1"]],"sessionState":"s42"})";
+}
+
+TEST_F(DispatcherTest, AllowsAResponseOfExactlyMaxSize) {
+  Dispatcher dispatcher(jmap::Limits{.max_size_response = 1'000}, registry_);
+  size_t fits = 1'000 - TwoEchoesAnswer(0).size();
+
+  ApiReply exact = dispatcher.Handle(TwoEchoes(fits), ctx_);
+  ApiReply over = dispatcher.Handle(TwoEchoes(fits + 1), ctx_);
+
+  EXPECT_EQ(exact.http_status, 200);
+  EXPECT_EQ(exact.body, TwoEchoesAnswer(fits));
+  EXPECT_EQ(exact.body.size(), 1'000u);
+  EXPECT_EQ(over.http_status, 400);
+  EXPECT_EQ(over.body, R"({"type":"urn:ietf:params:jmap:error:limit","status":400,)"
+                       R"("detail":"maxSizeResponse: methodCalls[1] makes the response )"
+                       R"(at least 1001 bytes, at most 1000 allowed","limit":"maxSizeResponse"})");
+  EXPECT_EQ(over.methods, "Core/echo,Core/echo");
+}
+
+TEST_F(DispatcherTest, CountsCreatedIdsInTheResponseSize) {
+  std::string body =
+      Request(R"(["Test/create",{"create":{"k1":{},"k2":{}}},"c0"])", R"(,"createdIds":{})");
+  size_t size = dispatcher_.Handle(body, ctx_).body.size();
+  Dispatcher exact(jmap::Limits{.max_size_response = size}, registry_);
+  Dispatcher below(jmap::Limits{.max_size_response = size - 1}, registry_);
+
+  EXPECT_EQ(exact.Handle(body, ctx_).http_status, 200);
+  ApiReply refused = below.Handle(body, ctx_);
+
+  EXPECT_EQ(refused.http_status, 400);
+  EXPECT_EQ(refused.body, R"({"type":"urn:ietf:params:jmap:error:limit","status":400,)"
+                          R"("detail":"maxSizeResponse: response of )" +
+                              std::to_string(size) + " bytes, at most " + std::to_string(size - 1) +
+                              R"( allowed","limit":"maxSizeResponse"})");
+}
+
+TEST_F(DispatcherTest, BoundsWhatResultReferencesCopy) {
+  Dispatcher dispatcher(jmap::Limits{.max_size_response = 1'000}, registry_);
+  std::string first = R"(["Core/echo",{"s":")" + std::string(400, 'x') + R"("},"c0"])";
+  std::string whole = R"({"resultOf":"c0","name":"Core/echo","path":""})";
+  // Test/whoami ignores its arguments and answers little, so only what the
+  // references copy can be too large.
+  std::string once = Request(first + R"(,["Test/whoami",{"#a":)" + whole + R"(},"c1"])");
+  std::string twice =
+      Request(first + R"(,["Test/whoami",{"#a":)" + whole + R"(,"#b":)" + whole + R"(},"c1"])");
+  size_t left =
+      1'000 - std::string(R"({"methodResponses":[],"sessionState":"s42"})").size() - first.size();
+
+  EXPECT_EQ(dispatcher.Handle(once, ctx_).http_status, 200);
+  ApiReply refused = dispatcher.Handle(twice, ctx_);
+
+  EXPECT_EQ(refused.http_status, 400);
+  EXPECT_EQ(refused.body, R"({"type":"urn:ietf:params:jmap:error:limit","status":400,)"
+                          R"("detail":"maxSizeResponse: result references in methodCalls[1] )"
+                          R"(resolve to more than the )" +
+                              std::to_string(left) +
+                              R"( bytes left of 1000 allowed","limit":"maxSizeResponse"})");
 }
 
 TEST_F(DispatcherTest, EchoesCreatedIdsWithAdditions) {

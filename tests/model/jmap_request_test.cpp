@@ -82,7 +82,14 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"InvalidUtf8InKey", "{\"\xfe\":1}", ErrorKind::kNotJson,
                 "body: Invalid encoding in string. (at byte 2)"},
         Refusal{"NulByte", std::string("{\"using\":[]\0}", 13), ErrorKind::kNotJson,
-                "body: Missing a comma or '}' after an object member. (at byte 11)"}),
+                "body: a raw NUL byte, which JSON text never holds (at byte 11)"},
+        Refusal{"NulOnly", std::string(1, '\0'), ErrorKind::kNotJson,
+                "body: a raw NUL byte, which JSON text never holds (at byte 0)"},
+        Refusal{"NulInString", EchoWith(std::string("\"a\0b\"", 5)), ErrorKind::kNotJson,
+                "body: a raw NUL byte, which JSON text never holds (at byte 47)"},
+        // Found by a tester: RapidJSON stopped at the NUL and took the request.
+        Refusal{"NulAfterRequest", EchoWith("1") + std::string("\0garbage", 8), ErrorKind::kNotJson,
+                "body: a raw NUL byte, which JSON text never holds (at byte 55)"}),
     [](const auto& info) { return info.param.test; });
 
 INSTANTIATE_TEST_SUITE_P(
