@@ -127,10 +127,6 @@ Value Copy(std::string_view text, Allocator& alloc) {
   return Value(text.data(), static_cast<SizeType>(text.size()), alloc);
 }
 
-std::string_view View(const Value& text) {
-  return std::string_view(text.GetString(), text.GetStringLength());
-}
-
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 std::string CallPath(const Batch& batch) {
@@ -166,46 +162,23 @@ Result<Value> Invoke(const Method& method, MethodContext& ctx, const Value& args
   return Status(ErrorKind::kServerFail, method.name + ": the server failed to run the method");
 }
 
-// Resolves the "#name" arguments (RFC 8620 §3.7) by the rules of
-// jmap::ResolveResultReferences, but one reference at a time, adding up the
-// written size of each value as it is copied: many references to one large
-// answer would otherwise copy it many times over before anything is
-// checked. Past the bytes the body has left, sets `batch.too_large`.
+// Resolves the "#name" arguments (RFC 8620 §3.7), adding up the written
+// size of each value as it is copied: many references to one large answer
+// would otherwise copy it many times over before anything is checked. Past
+// the bytes the body has left, sets `batch.too_large`.
 Result<Value> ResolveWithinBudget(Batch& batch, const Value& arguments, Allocator& alloc) {
   uint64_t left = batch.max_size > batch.size ? batch.max_size - batch.size : 0;
   uint64_t copied = 0;
-
-  Value resolved(rapidjson::kObjectType);
-  for (const auto& member : arguments.GetObject()) {
-    std::string_view name = View(member.name);
-    if (!name.starts_with('#')) {
-      resolved.AddMember(Value(member.name, alloc), Value(member.value, alloc), alloc);
-      continue;
-    }
-
-    std::string_view plain = name.substr(1);
-    if (arguments.HasMember(Value(rapidjson::StringRef(plain.data(), plain.size())))) {
-      return Status(ErrorKind::kInvalidArguments,
-                    std::string(plain) + ": given both plainly and as " + Quoted(name));
-    }
-    Result<jmap::ResultReference> reference = jmap::ParseResultReference(name, member.value);
-    if (!reference.ok()) return reference.status();
-    Result<Value> value = jmap::EvaluateResultReference(*reference, batch.responses, alloc);
-    if (!value.ok()) {
-      return Status(value.status().kind(), std::string(name) + ": " + value.status().message());
-    }
-
+  auto admit = [&](const Value& value) {
     // Every answer in `responses` was measured as writable, so is every part.
-    copied += WrittenSize(*value).value_or(0);
-    if (copied > left) {
-      batch.too_large = TooLarge("result references in " + CallPath(batch) +
-                                 " resolve to more than the " + std::to_string(left) +
-                                 " bytes left of " + std::to_string(batch.max_size) + " allowed");
-      return *batch.too_large;
-    }
-    resolved.AddMember(Copy(plain, alloc), std::move(*value), alloc);
-  }
-  return resolved;
+    copied += WrittenSize(value).value_or(0);
+    if (copied <= left) return Status::Ok();
+    batch.too_large = TooLarge("result references in " + CallPath(batch) +
+                               " resolve to more than the " + std::to_string(left) +
+                               " bytes left of " + std::to_string(batch.max_size) + " allowed");
+    return *batch.too_large;
+  };
+  return jmap::ResolveResultReferences(arguments, batch.responses, alloc, admit);
 }
 
 // RFC 8620 §3.6.2: an unregistered method, and one whose capability the

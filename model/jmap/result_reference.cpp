@@ -175,7 +175,8 @@ Result<Value> EvaluateResultReference(const ResultReference& reference, const Va
 }
 
 Result<Value> ResolveResultReferences(const Value& arguments, const Value& responses,
-                                      JsonAllocator& alloc) {
+                                      JsonAllocator& alloc,
+                                      const std::function<Status(const Value&)>& admit) {
   if (!arguments.IsObject()) {
     return Status(ErrorKind::kInvalidArguments, "arguments: must be an object");
   }
@@ -200,6 +201,10 @@ Result<Value> ResolveResultReferences(const Value& arguments, const Value& respo
     if (!reference.ok()) return reference.status();
     Result<Value> value = EvaluateResultReference(*reference, responses, alloc);
     if (!value.ok()) return Prefixed(name, value.status());
+    if (admit) {
+      Status admitted = admit(*value);
+      if (!admitted.ok()) return admitted;
+    }
     resolved.AddMember(Value(plain.data(), static_cast<SizeType>(plain.size()), alloc),
                        std::move(*value), alloc);
   }

@@ -11,6 +11,7 @@
 // Pure functions; any thread. Values returned are allocated in `alloc`.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -54,9 +55,11 @@ Result<rapidjson::Value> EvaluateResultReference(const ResultReference& referenc
 // holding the referenced value. Fails with kInvalidArguments when an
 // argument is given both plainly and as a reference, and with
 // kInvalidResultReference when a reference does not resolve; messages start
-// with the argument's name.
-Result<rapidjson::Value> ResolveResultReferences(const rapidjson::Value& arguments,
-                                                 const rapidjson::Value& responses,
-                                                 JsonAllocator& alloc);
+// with the argument's name. `admit`, when given, sees each referenced value
+// before it is added and may refuse it (the dispatcher bounds how much the
+// references of one call may copy); its failure is returned as it is.
+Result<rapidjson::Value> ResolveResultReferences(
+    const rapidjson::Value& arguments, const rapidjson::Value& responses, JsonAllocator& alloc,
+    const std::function<Status(const rapidjson::Value&)>& admit = {});
 
 }  // namespace konvert::jmap
