@@ -1,17 +1,9 @@
 #include "store/imap/imap_connection.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <libetpan/libetpan.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,10 +12,11 @@
 #include <atomic>
 #include <cctype>
 #include <mutex>
-#include <system_error>
 #include <vector>
 
 #include "model/base64.h"
+#include "store/net/certificate.h"
+#include "store/net/tcp_connect.h"
 
 namespace konvert {
 namespace {
@@ -44,167 +37,12 @@ std::string Upper(std::string_view text) {
   return out;
 }
 
-std::string ErrnoText(int error) {
-  return std::error_code(error, std::generic_category()).message();
-}
-
 // libetpan writes with send(2) without MSG_NOSIGNAL: a server that has closed
 // its end would kill the whole process with SIGPIPE. Servers ignore it; the
 // write then fails with EPIPE and the connection is marked broken.
 void IgnoreSigpipe() {
   static std::once_flag once;
   std::call_once(once, [] { signal(SIGPIPE, SIG_IGN); });
-}
-
-bool IsLoopbackAddress(const sockaddr* address) {
-  if (address->sa_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-    return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-  }
-  if (address->sa_family == AF_INET6) {
-    const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
-  }
-  return false;
-}
-
-// Returns 0 or an errno value; ETIMEDOUT once `deadline` has passed.
-int ConnectBefore(int fd, const addrinfo& address, Clock::time_point deadline) {
-  if (connect(fd, address.ai_addr, address.ai_addrlen) == 0) return 0;
-  if (errno != EINPROGRESS) return errno;
-
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return ETIMEDOUT;
-    pollfd entry{fd, POLLOUT, 0};
-    int ready = poll(&entry, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return errno;
-    if (ready == 0) return ETIMEDOUT;
-    int error = 0;
-    socklen_t size = sizeof(error);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0) return errno;
-    return error;
-  }
-}
-
-struct TcpSocket {
-  int fd = -1;
-  bool loopback = false;
-};
-
-// Tries each address of the host in turn, all within one deadline, so that a
-// black-holed address cannot hold a worker longer than the timeout.
-// LIMITATION: name resolution itself (getaddrinfo) has no timeout of its own;
-// configure the IMAP host as an address or in /etc/hosts where DNS is slow.
-Result<TcpSocket> ConnectTcp(const ServerUrl& url, Clock::time_point deadline) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* addresses = nullptr;
-  int resolved =
-      getaddrinfo(url.host.c_str(), std::to_string(url.port).c_str(), &hints, &addresses);
-  if (resolved != 0) {
-    return Unavailable("cannot resolve IMAP host " + url.host + ": " + gai_strerror(resolved));
-  }
-
-  std::string last_error = "no address";
-  for (const addrinfo* address = addresses; address != nullptr; address = address->ai_next) {
-    int fd = socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    address->ai_protocol);
-    if (fd < 0) {
-      last_error = ErrnoText(errno);
-      continue;
-    }
-    int error = ConnectBefore(fd, *address, deadline);
-    if (error != 0) {
-      close(fd);
-      last_error = error == ETIMEDOUT ? "timed out" : ErrnoText(error);
-      continue;
-    }
-
-    // libetpan expects a blocking socket and bounds each read and write with
-    // poll(2) itself.
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    int on = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    TcpSocket result{fd, IsLoopbackAddress(address->ai_addr)};
-    freeaddrinfo(addresses);
-    return result;
-  }
-  freeaddrinfo(addresses);
-  return Unavailable("cannot connect to IMAP server " + url.ToString() + ": " + last_error);
-}
-
-// Server Name Indication (RFC 6066 §3) carries DNS names only, never
-// address literals.
-bool WantsServerName(const std::string& host) {
-  in6_addr v6{};
-  in_addr v4{};
-  return inet_pton(AF_INET, host.c_str(), &v4) != 1 && inet_pton(AF_INET6, host.c_str(), &v6) != 1;
-}
-
-void SetServerName(mailstream_ssl_context* ssl, void* data) {
-  auto* host = static_cast<std::string*>(data);
-  mailstream_ssl_set_server_name(ssl, host->data());
-}
-
-bool IsAddressLiteral(const std::string& host) { return !WantsServerName(host); }
-
-struct X509Free {
-  void operator()(X509* certificate) const { X509_free(certificate); }
-};
-struct X509StoreFree {
-  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct X509StoreCtxFree {
-  void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
-};
-struct X509StackFree {
-  void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
-};
-
-// libetpan's TLS layer accepts any certificate, so the chain the server
-// presented is checked here, before any credential is sent: it must lead to
-// a trusted certificate and name `host` (RFC 9525 §6; an address literal must
-// appear as an IP address entry).
-Status VerifyCertificate(mailstream* stream, const std::string& host, const std::string& ca_file) {
-  std::vector<std::unique_ptr<X509, X509Free>> chain;
-  carray* presented = mailstream_get_certificate_chain(stream);
-  for (unsigned i = 0; presented != nullptr && i < carray_count(presented); ++i) {
-    auto* der = static_cast<MMAPString*>(carray_get(presented, i));
-    const auto* bytes = reinterpret_cast<const unsigned char*>(der->str);
-    X509* certificate = d2i_X509(nullptr, &bytes, static_cast<long>(der->len));
-    if (certificate != nullptr) chain.emplace_back(certificate);
-  }
-  if (presented != nullptr) mailstream_certificate_chain_free(presented);
-  if (chain.empty()) return Fail("IMAP server presented no certificate");
-
-  std::unique_ptr<X509_STORE, X509StoreFree> trusted(X509_STORE_new());
-  std::unique_ptr<STACK_OF(X509), X509StackFree> intermediates(sk_X509_new_null());
-  std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree> context(X509_STORE_CTX_new());
-  if (!trusted || !intermediates || !context) return Fail("out of memory verifying a certificate");
-  bool loaded = ca_file.empty() ? X509_STORE_set_default_paths(trusted.get()) == 1
-                                : X509_STORE_load_file(trusted.get(), ca_file.c_str()) == 1;
-  if (!loaded) return Fail("cannot load the trusted certificates for IMAP");
-  for (size_t i = 1; i < chain.size(); ++i) sk_X509_push(intermediates.get(), chain[i].get());
-
-  if (X509_STORE_CTX_init(context.get(), trusted.get(), chain[0].get(), intermediates.get()) != 1) {
-    return Fail("cannot verify the certificate of the IMAP server");
-  }
-  X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_SERVER);
-  X509_VERIFY_PARAM* checks = X509_STORE_CTX_get0_param(context.get());
-  if (IsAddressLiteral(host)) {
-    X509_VERIFY_PARAM_set1_ip_asc(checks, host.c_str());
-  } else {
-    X509_VERIFY_PARAM_set1_host(checks, host.c_str(), host.size());
-  }
-  if (X509_verify_cert(context.get()) == 1) return Status::Ok();
-
-  int error = X509_STORE_CTX_get_error(context.get());
-  return Fail("certificate of IMAP server " + host +
-              " is not trusted: " + X509_verify_cert_error_string(error));
 }
 
 void Wipe(std::string* secret) {
@@ -330,7 +168,8 @@ Status ImapConnection::StartTls() {
 }
 
 Status ImapConnection::CheckCertificate(mailstream* stream) {
-  Status verified = VerifyCertificate(stream, endpoint_.url.host, endpoint_.tls_ca_file);
+  Status verified =
+      VerifyServerCertificate(stream, endpoint_.url.host, endpoint_.tls_ca_file, "IMAP");
   if (verified.ok()) return verified;
 
   // An unverified certificate is no weaker than the plain text allowed here.
