@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,19 @@
 #include "api/server.h"
 #include "store/log/logger.h"
 #include "store/secrets/server_key.h"
+
+namespace {
+
+constexpr time_t kCounterLogSeconds = 300;
+
+void LogCounters() {
+  using namespace konvert;
+  for (const auto& [name, value] : log::CounterSnapshot()) {
+    log::Info("counter", log::Context(), {{"name", name}, {"value", value}});
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace konvert;
@@ -52,9 +66,16 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  // Until a stop signal, the counters operators alert on are logged every
+  // few minutes, so that log-based monitoring sees them without an endpoint.
+  timespec interval{kCounterLogSeconds, 0};
+  int received = -1;
+  while (received < 0) {
+    received = sigtimedwait(&stop_signals, nullptr, &interval);
+    if (received < 0) LogCounters();
+  }
   log::Info("stopping", log::Context(), {{"signal", received}});
   server.Stop();
+  LogCounters();
   return 0;
 }

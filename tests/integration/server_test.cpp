@@ -384,6 +384,17 @@ TEST_F(ServerTest, ServerKeyIsPrivate) {
   EXPECT_EQ(st.st_size, 32);
 }
 
+TEST_F(ServerTest, StopsCleanlyAndLogsItsCounters) {
+  MailUser wrong = MailStack::Get().alice();
+  wrong.password = "wrong";
+  ASSERT_EQ(Login(wrong).status, 401);
+
+  EXPECT_EQ(server_->Stop(), 0);
+  std::string log = server_->log();
+  EXPECT_NE(log.find("event=stopping"), std::string::npos) << log;
+  EXPECT_NE(log.find("event=counter name=auth_failures value=1"), std::string::npos) << log;
+}
+
 TEST_F(ServerTest, LogsHoldNoSecrets) {
   MailUser alice = MailStack::Get().alice();
   std::string cookie = CookieValue(Login(alice), "konvert_session");
