@@ -23,12 +23,21 @@ log::Counter g_throttled("login_throttled");
 // Reports a password attempt's outcome to the throttle exactly once, when
 // the last copy of the task that carries it is gone.
 struct Service::PasswordAttempt {
-  PasswordAttempt(LoginThrottle* throttle, std::string client)
-      : throttle(throttle), client(std::move(client)) {}
-  ~PasswordAttempt() { throttle->End(client, outcome, std::chrono::steady_clock::now()); }
+  PasswordAttempt(Service* service, std::string client, Credentials credentials)
+      : service(service), client(std::move(client)), credentials(std::move(credentials)) {}
+  ~PasswordAttempt() {
+    auto now = std::chrono::steady_clock::now();
+    service->address_throttle_.End(client, outcome, now);
+    service->account_throttle_.End(AccountKey(), outcome, now);
+    if (outcome == LoginThrottle::Outcome::kSucceeded) {
+      service->verified_.Remember(credentials.login, credentials.password, now);
+    }
+  }
+  std::string AccountKey() const { return client + "\n" + credentials.login; }
 
-  LoginThrottle* throttle;
+  Service* service;
   std::string client;
+  Credentials credentials;
   LoginThrottle::Outcome outcome = LoginThrottle::Outcome::kUnknown;
 };
 
@@ -59,6 +68,20 @@ std::string ClientAddress(const Request& request, const std::vector<std::string>
   last.erase(0, last.find_first_not_of(" \t"));
   last.erase(last.find_last_not_of(" \t") + 1);
   return last.empty() ? peer : last;
+}
+
+LoginThrottle::Options AddressThrottleOptions() {
+  LoginThrottle::Options options;
+  options.free_failures = 30;
+  options.max_in_flight = 32;
+  return options;
+}
+
+LoginThrottle::Options AccountThrottleOptions() {
+  LoginThrottle::Options options;
+  options.free_failures = 5;
+  options.max_in_flight = 5;
+  return options;
 }
 
 int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
@@ -96,6 +119,8 @@ Service::Service(Config config, std::string server_key)
     : config_(std::move(config)),
       limits_(),
       sealer_(std::move(server_key)),
+      address_throttle_(AddressThrottleOptions()),
+      account_throttle_(AccountThrottleOptions()),
       workers_(config_.worker_threads),
       imap_pool_(EndpointOf(config_), &workers_),
       dispatcher_(limits_, registry_) {
@@ -137,22 +162,29 @@ void Service::Handle(const Request& request, Pistache::Http::ResponseWriter resp
   std::string rest = under_base ? path.substr(base.size()) : "";
   HttpMethod method = request.method();
 
+  // HEAD gets no body, so it is refused without one rather than answered
+  // with a body a keep-alive client would take for the next response.
+  if (method == HttpMethod::Head) {
+    SetHeader(*writer, "Allow", "GET, POST");
+    writer->send(Pistache::Http::Code::Method_Not_Allowed);
+    return Finished(exchange, 405);
+  }
+
+  auto wrong_method = [&](const char* allowed) {
+    Fail(writer, exchange,
+         Status(ErrorKind::kMethodNotAllowed, std::string("use ") + allowed + " for " + path),
+         {{"Allow", allowed}});
+  };
   if (path == "/.well-known/jmap" || (under_base && rest == "/.well-known/jmap")) {
-    if (method != HttpMethod::Get) {
-      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use GET for the session"));
-    }
+    if (method != HttpMethod::Get) return wrong_method("GET");
     return HandleSession(request, writer, std::move(exchange));
   }
   if (under_base && rest == kApiPath) {
-    if (method != HttpMethod::Post) {
-      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use POST for JMAP requests"));
-    }
+    if (method != HttpMethod::Post) return wrong_method("POST");
     return HandleApi(request, writer, std::move(exchange));
   }
   if (under_base && (rest == "/auth/login" || rest == "/auth/logout")) {
-    if (method != HttpMethod::Post) {
-      return Fail(writer, exchange, Status(ErrorKind::kNotFound, "use POST for " + rest));
-    }
+    if (method != HttpMethod::Post) return wrong_method("POST");
     if (rest == "/auth/login") return HandleLogin(request, writer, std::move(exchange));
     return HandleLogout(request, writer, std::move(exchange));
   }
@@ -209,9 +241,10 @@ void Service::WithImap(const Identity& identity, Writer writer, const Exchange& 
   // throttle first, and its outcome reported when IMAP has answered (or the
   // task is dropped, which the guard reports as unknown).
   std::shared_ptr<PasswordAttempt> attempt;
-  if (identity.by_password) {
-    auto now = std::chrono::steady_clock::now();
-    int64_t wait = throttle_.Begin(exchange.client, now);
+  auto now = std::chrono::steady_clock::now();
+  const Credentials& credentials = identity.credentials;
+  if (identity.by_password && !verified_.Contains(credentials.login, credentials.password, now)) {
+    int64_t wait = AdmitPasswordAttempt(exchange.client, credentials.login, now);
     if (wait > 0) {
       g_throttled.Increment();
       return Fail(writer, exchange,
@@ -219,7 +252,7 @@ void Service::WithImap(const Identity& identity, Writer writer, const Exchange& 
                          "too many failed logins; retry after " + std::to_string(wait) + " s"),
                   {{"Retry-After", std::to_string(wait)}});
     }
-    attempt = std::make_shared<PasswordAttempt>(&throttle_, exchange.client);
+    attempt = std::make_shared<PasswordAttempt>(this, exchange.client, credentials);
   }
 
   log::Context ctx = exchange.log.With("account", identity.credentials.login);
@@ -249,6 +282,19 @@ void Service::WithImap(const Identity& identity, Writer writer, const Exchange& 
                                    {{"Retry-After", "5"}});
                    }
                  });
+}
+
+// Two counts: per address and login, so that guessing one account stops
+// after a few failures and a correct login of another account does not
+// reset it; and per address alone, with more room, so that spraying many
+// accounts from one address stops too.
+int64_t Service::AdmitPasswordAttempt(const std::string& client, const std::string& login,
+                                      std::chrono::steady_clock::time_point now) {
+  int64_t wait = address_throttle_.Begin(client, now);
+  if (wait > 0) return wait;
+  wait = account_throttle_.Begin(client + "\n" + login, now);
+  if (wait > 0) address_throttle_.End(client, LoginThrottle::Outcome::kUnknown, now);
+  return wait;
 }
 
 void Service::Fail(const Writer& writer, const Exchange& exchange, const Status& status,

@@ -27,6 +27,7 @@
 
 #include "api/auth/login_throttle.h"
 #include "api/auth/session_token.h"
+#include "api/auth/verified_passwords.h"
 #include "api/config.h"
 #include "api/http/reply.h"
 #include "api/jmap/dispatcher.h"
@@ -105,6 +106,11 @@ class Service {
             std::vector<Header> extra = {});
   void Finished(const Exchange& exchange, int status, std::string_view methods = "");
 
+  // Admits a password attempt of `login` from `client` under both throttles;
+  // returns the seconds to wait, or 0 when admitted.
+  int64_t AdmitPasswordAttempt(const std::string& client, const std::string& login,
+                               std::chrono::steady_clock::time_point now);
+
   bool IsRevoked(const std::string& session_id);
   void Revoke(const std::string& session_id, int64_t expires_at);
 
@@ -115,9 +121,12 @@ class Service {
   const jmap::Limits limits_;
   const TokenSealer sealer_;
   std::vector<std::string> allowed_origins_;
-  std::string cookie_path_;
 
-  LoginThrottle throttle_;
+  // Declared before the pools: tasks the pool drops at shutdown still end
+  // their password attempts in these.
+  LoginThrottle address_throttle_;
+  LoginThrottle account_throttle_;
+  VerifiedPasswords verified_;
   WorkerPool workers_;
   ImapSessionPool imap_pool_;
   MethodRegistry registry_;

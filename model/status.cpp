@@ -32,6 +32,8 @@ std::string_view ErrorKindName(ErrorKind kind) {
       return "serverFail";
     case ErrorKind::kUnauthenticated:
       return "unauthenticated";
+    case ErrorKind::kMethodNotAllowed:
+      return "methodNotAllowed";
     case ErrorKind::kTooManyRequests:
       return "tooManyRequests";
   }

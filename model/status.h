@@ -35,6 +35,7 @@ enum class ErrorKind {
   kServerFail,
   // HTTP level, outside JMAP's own vocabulary.
   kUnauthenticated,
+  kMethodNotAllowed,
   kTooManyRequests,
 };
 

@@ -32,6 +32,10 @@ Result<Credentials> ParseLoginBody(const std::string& body) {
   if (body.size() > kMaxLoginBody) {
     return Status(ErrorKind::kInvalidArguments, "login body is too large");
   }
+  // RapidJSON would stop at a NUL and ignore what follows; JSON never has one.
+  if (body.find('\0') != std::string::npos) {
+    return Status(ErrorKind::kInvalidArguments, "login body holds a NUL byte");
+  }
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
                                                                                     body.size());

@@ -60,6 +60,8 @@ int HttpStatusFor(ErrorKind kind) {
     case ErrorKind::kNotFound:
     case ErrorKind::kAccountNotFound:
       return 404;
+    case ErrorKind::kMethodNotAllowed:
+      return 405;
     case ErrorKind::kTooManyRequests:
       return 429;
     case ErrorKind::kServerUnavailable:

@@ -29,18 +29,18 @@ void Service::HandleApi(const Pistache::Http::Request& request, Writer writer, E
   Result<Identity> identity = Authenticate(request, true);
   if (!identity.ok()) return Fail(writer, exchange, identity.status());
 
+  // The per-account limit counts requests whose credentials IMAP accepted:
+  // counted earlier, anyone could lock an account out with wrong passwords.
   std::string login = identity->credentials.login;
-  if (!EnterRequest(login)) {
-    return Fail(writer, exchange,
-                Status(ErrorKind::kLimit,
-                       "maxConcurrentRequests: too many requests of this account at once"));
-  }
-  // Leaves the request slot on every path, including a task the pool drops.
-  auto slot = std::shared_ptr<void>(nullptr, [this, login](void*) { LeaveRequest(login); });
-
   std::string body = request.body();
   WithImap(*identity, writer, exchange,
-           [this, writer, exchange, login, body = std::move(body), slot](ImapConnection& imap) {
+           [this, writer, exchange, login, body = std::move(body)](ImapConnection& imap) {
+             if (!EnterRequest(login)) {
+               return Fail(writer, exchange,
+                           Status(ErrorKind::kLimit,
+                                  "maxConcurrentRequests: too many requests of this account "
+                                  "at once"));
+             }
              MethodContext context;
              context.account_id = AccountIdFor(login);
              context.login = login;
@@ -49,6 +49,7 @@ void Service::HandleApi(const Pistache::Http::Request& request, Writer writer, E
              context.session_state = SessionStateFor(login, config_.public_url, limits_);
 
              ApiReply reply = dispatcher_.Handle(body, context);
+             LeaveRequest(login);
              int status = reply.http_status == 200
                               ? SendJson(*writer, 200, reply.body)
                               : SendBody(*writer, reply.http_status, reply.body,

@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/https_client.h"
 #include "tests/support/konvert_process.h"
@@ -100,8 +102,15 @@ TEST_F(ServerTest, WrongPasswordIsRefusedWithoutASession) {
 }
 
 TEST_F(ServerTest, MalformedLoginBodiesGetClearErrors) {
-  for (const char* body : {"", "{", "[]", R"({"login":"a"})", R"({"login":1,"password":"x"})",
-                           R"({"login":"","password":"x"})"}) {
+  const std::string valid = R"({"login":"alice@example.test","password":"alice-secret"})";
+  const std::vector<std::string> bodies = {"",
+                                           "{",
+                                           "[]",
+                                           R"({"login":"a"})",
+                                           R"({"login":1,"password":"x"})",
+                                           R"({"login":"","password":"x"})",
+                                           valid + std::string(1, '\0') + "junk"};
+  for (const std::string& body : bodies) {
     HttpResponse response = client_.PostJson(Url("/auth/login"), body);
     EXPECT_EQ(response.status, 400) << body;
     EXPECT_EQ(ProblemType(response), "urn:ietf:params:jmap:error:invalidArguments") << body;
@@ -235,6 +244,56 @@ TEST_F(ServerTest, BrowserAndBasicGuessesAreThrottledToo) {
   HttpResponse api = client_.Send(basic);
   EXPECT_EQ(api.status, 429);
   EXPECT_FALSE(api.headers["retry-after"].empty());
+}
+
+TEST_F(ServerTest, AnotherAccountsLoginDoesNotResetGuessing) {
+  MailUser wrong = MailStack::Get().bob();
+  wrong.password = "guess";
+  std::vector<long> statuses;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5; ++i) statuses.push_back(Login(wrong).status);
+    ASSERT_EQ(Login(MailStack::Get().alice()).status, 200);
+  }
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 4)
+      << "the sixth guess for bob fails, every later one waits";
+}
+
+TEST_F(ServerTest, WrongPasswordsDoNotLockTheAccountOut) {
+  MailUser alice = MailStack::Get().alice();
+  std::string token = CookieValue(Login(alice), "konvert_session");
+  ASSERT_FALSE(token.empty());
+
+  // Eight requests with a wrong password from four addresses (so that the
+  // login throttle admits them all): Dovecot delays each refusal, and the
+  // pool lets four of them talk to it at once while the others wait.
+  std::vector<std::thread> guesses;
+  for (int i = 0; i < 8; ++i) {
+    guesses.emplace_back([&, i] {
+      HttpRequest request;
+      request.method = "POST";
+      request.url = Url("/jmap/api");
+      request.body = kEcho;
+      request.basic_login = alice.login;
+      request.basic_password = "wrong-" + std::to_string(i);
+      request.local_address = "127.0.0." + std::to_string(2 + i % 4);
+      client_.Send(request);
+    });
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto connects = [&] {
+    std::string log = server_->log();
+    size_t n = 0;
+    for (size_t at = 0; (at = log.find("imap_command=CONNECT", at)) != std::string::npos; ++at) n++;
+    return n;
+  };
+  while (connects() < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  HttpResponse response =
+      client_.PostJson(Url("/jmap/api"), kEcho, {"Authorization: Bearer " + token});
+  EXPECT_EQ(response.status, 200) << response.body;
+  for (std::thread& t : guesses) t.join();
 }
 
 TEST_F(ServerTest, LoginIsCaseInsensitiveLikeDovecot) {
@@ -375,6 +434,25 @@ TEST_F(ServerTest, OnlyPathsBelowTheBasePathAreServed) {
   HttpResponse bare = client_.Get(server_->origin() + "/webmail");
   EXPECT_EQ(bare.status, 301);
   EXPECT_EQ(bare.headers["location"], server_->origin() + "/webmail/");
+}
+
+TEST_F(ServerTest, WrongMethodsGet405) {
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = Url("/jmap/api");
+  HttpResponse response = client_.Send(put);
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.headers["allow"], "POST");
+  EXPECT_EQ(ProblemType(response), "urn:ietf:params:jmap:error:methodNotAllowed");
+
+  HttpRequest head;
+  head.method = "HEAD";
+  head.url = Url("/");
+  HttpResponse headed = client_.Send(head);
+  EXPECT_EQ(headed.status, 405);
+  EXPECT_EQ(headed.headers["content-length"], "0");
+  // The connection is still usable: no stray body was sent.
+  EXPECT_EQ(client_.Get(server_->origin() + "/.well-known/jmap").status, 401);
 }
 
 TEST_F(ServerTest, ServerKeyIsPrivate) {

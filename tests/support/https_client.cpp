@@ -58,6 +58,9 @@ HttpResponse HttpsClient::Send(const HttpRequest& request) const {
                      static_cast<curl_off_t>(request.body.size()));
   }
   if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!request.local_address.empty()) {
+    curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + request.local_address).c_str());
+  }
   if (!request.basic_login.empty()) {
     std::string userpwd = request.basic_login + ":" + request.basic_password;
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);

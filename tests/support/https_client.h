@@ -28,6 +28,8 @@ struct HttpRequest {
   std::string basic_login;  // Basic auth when not empty.
   std::string basic_password;
   long timeout_seconds = 30;
+  // Source address, e.g. "127.0.0.2", to act as another client on loopback.
+  std::string local_address;
 };
 
 class HttpsClient {
