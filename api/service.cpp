@@ -18,6 +18,11 @@ log::Counter g_auth_failures("auth_failures");
 log::Counter g_csrf_refused("csrf_refused");
 log::Counter g_throttled("login_throttled");
 
+// The account throttle counts per client address and login.
+std::string AccountThrottleKey(const std::string& client, const std::string& login) {
+  return client + "\n" + login;
+}
+
 }  // namespace
 
 // Reports a password attempt's outcome to the throttle exactly once, when
@@ -28,12 +33,11 @@ struct Service::PasswordAttempt {
   ~PasswordAttempt() {
     auto now = std::chrono::steady_clock::now();
     service->address_throttle_.End(client, outcome, now);
-    service->account_throttle_.End(AccountKey(), outcome, now);
+    service->account_throttle_.End(AccountThrottleKey(client, credentials.login), outcome, now);
     if (outcome == LoginThrottle::Outcome::kSucceeded) {
       service->verified_.Remember(credentials.login, credentials.password, now);
     }
   }
-  std::string AccountKey() const { return client + "\n" + credentials.login; }
 
   Service* service;
   std::string client;
@@ -292,7 +296,7 @@ int64_t Service::AdmitPasswordAttempt(const std::string& client, const std::stri
                                       std::chrono::steady_clock::time_point now) {
   int64_t wait = address_throttle_.Begin(client, now);
   if (wait > 0) return wait;
-  wait = account_throttle_.Begin(client + "\n" + login, now);
+  wait = account_throttle_.Begin(AccountThrottleKey(client, login), now);
   if (wait > 0) address_throttle_.End(client, LoginThrottle::Outcome::kUnknown, now);
   return wait;
 }
