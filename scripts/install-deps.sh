@@ -14,6 +14,8 @@ packages=(
   dovecot-core dovecot-imapd dovecot-lmtpd
   postfix
   nodejs
+  # The frontend's end-to-end test drives it headless through playwright-core.
+  chromium
 )
 
 missing=()
