@@ -17,7 +17,8 @@ std::string EchoRequest(int calls) {
   for (int i = 0; i < calls; ++i) {
     if (i > 0) body += ",";
     if (i % 2 == 0) {
-      body += R"(["Core/echo",{"list":[{"id":"m1"},{"id":"m2"},{"id":"m3"}],"text":"привет"},"c)" +
+      body += R"(["Core/echo",{"list":[{"id":"m1"},{"id":"m2"},{"id":"m3"}],)"
+              R"("text":"привет"},"c)" +
               std::to_string(i) + "\"]";
     } else {
       body += R"(["Core/echo",{"#ids":{"resultOf":"c)" + std::to_string(i - 1) +

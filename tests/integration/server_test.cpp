@@ -20,8 +20,8 @@
 namespace konvert::testing {
 namespace {
 
-constexpr char kEcho[] =
-    R"({"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{"hello":"мир"},"c1"]]})";
+constexpr char kEcho[] = R"({"using":["urn:ietf:params:jmap:core"],)"
+                         R"("methodCalls":[["Core/echo",{"hello":"мир"},"c1"]]})";
 
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document doc;
