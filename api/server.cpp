@@ -115,6 +115,10 @@ Status Server::Start() {
   DerivePublicUrl(&config_);
   service_ = std::make_shared<Service>(config_, std::move(server_key_));
 
+  // LIMITATION: Pistache reads a whole body into memory on a reactor thread
+  // before Konvert sees the request, parsing a 10 MB body in about a second,
+  // and answers bodies past maxRequestSize and malformed HTTP with its own
+  // plain-text errors. Both need a different HTTP layer to change.
   try {
     Pistache::Address address(config_.listen_host, Pistache::Port(config_.listen_port));
     endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
