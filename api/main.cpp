@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
 
   // Until a stop signal, the counters operators alert on are logged every
   // few minutes, so that log-based monitoring sees them without an endpoint.
+  // LIMITATION: there is no metrics endpoint (Prometheus or similar) yet.
   timespec interval{kCounterLogSeconds, 0};
   int received = -1;
   while (received < 0) {
