@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/jmap/document_forwarder.h"
 #include "model/jmap/problem.h"
 #include "model/jmap/request.h"
 #include "model/jmap/result_reference.h"
@@ -87,26 +88,12 @@ std::optional<uint64_t> WrittenSize(const Value& value) {
 // RapidJSON's own deep copy shares the strings a handler made with
 // StringRef, and those may point into the call's allocator, freed when the
 // call ends.
-class StringCopyingBuilder {
+class StringCopyingBuilder : public jmap::DocumentForwarder {
  public:
-  explicit StringCopyingBuilder(rapidjson::Document& document) : document_(document) {}
+  using DocumentForwarder::DocumentForwarder;
 
-  bool Null() { return document_.Null(); }
-  bool Bool(bool b) { return document_.Bool(b); }
-  bool Int(int i) { return document_.Int(i); }
-  bool Uint(unsigned u) { return document_.Uint(u); }
-  bool Int64(int64_t i) { return document_.Int64(i); }
-  bool Uint64(uint64_t u) { return document_.Uint64(u); }
-  bool Double(double d) { return document_.Double(d); }
   bool String(const char* s, SizeType n, bool) { return document_.String(s, n, true); }
   bool Key(const char* s, SizeType n, bool) { return document_.Key(s, n, true); }
-  bool StartObject() { return document_.StartObject(); }
-  bool EndObject(SizeType members) { return document_.EndObject(members); }
-  bool StartArray() { return document_.StartArray(); }
-  bool EndArray(SizeType elements) { return document_.EndArray(elements); }
-
- private:
-  rapidjson::Document& document_;
 };
 
 // A copy of `value` that owns all its memory in `alloc`.

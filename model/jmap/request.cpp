@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "model/jmap/document_forwarder.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/memorystream.h"
 #include "rapidjson/reader.h"
@@ -33,19 +34,11 @@ bool HasSurrogate(const char* text, SizeType length) {
 
 // Feeds the SAX events of the reader into a Document, but refuses to open a
 // container deeper than the limit, so a deep value is never built.
-class DepthLimitedBuilder {
+class DepthLimitedBuilder : public DocumentForwarder {
  public:
   DepthLimitedBuilder(rapidjson::Document& document, uint32_t max_depth)
-      : document_(document), max_depth_(max_depth) {}
+      : DocumentForwarder(document), max_depth_(max_depth) {}
 
-  bool Null() { return document_.Null(); }
-  bool Bool(bool b) { return document_.Bool(b); }
-  bool Int(int i) { return document_.Int(i); }
-  bool Uint(unsigned u) { return document_.Uint(u); }
-  bool Int64(int64_t i) { return document_.Int64(i); }
-  bool Uint64(uint64_t u) { return document_.Uint64(u); }
-  bool Double(double d) { return document_.Double(d); }
-  bool RawNumber(const char* s, SizeType n, bool copy) { return document_.RawNumber(s, n, copy); }
   bool String(const char* s, SizeType n, bool copy) {
     return CheckString(s, n) && document_.String(s, n, copy);
   }
@@ -81,7 +74,6 @@ class DepthLimitedBuilder {
     return !surrogate_;
   }
 
-  rapidjson::Document& document_;
   const uint32_t max_depth_;
   uint32_t depth_ = 0;
   bool too_deep_ = false;
