@@ -6,18 +6,10 @@
 #include "model/jmap/created_ids.h"
 #include "model/jmap/problem.h"
 #include "model/jmap/request.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
+#include "tests/support/json_text.h"
 
 namespace konvert::jmap {
 namespace {
-
-std::string Dump(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 std::string Nested(char open, char close, size_t depth) {
   return std::string(depth, open) + std::string(depth, close);
@@ -166,9 +158,11 @@ TEST(JmapRequest, ReadsUsingCallsAndCreatedIds) {
                                                 "urn:ietf:params:jmap:mail"}));
   ASSERT_EQ(request->method_calls.size(), 2u);
   EXPECT_EQ(request->method_calls[0].name, "Mailbox/get");
-  EXPECT_EQ(Dump(request->method_calls[0].arguments), R"({"accountId":"a1","ids":null})");
+  EXPECT_EQ(testing::JsonText(request->method_calls[0].arguments),
+            R"({"accountId":"a1","ids":null})");
   EXPECT_EQ(request->method_calls[0].call_id, "c0");
-  EXPECT_EQ(Dump(request->method_calls[1].arguments), R"({"filter":{"text":"привет"}})");
+  EXPECT_EQ(testing::JsonText(request->method_calls[1].arguments),
+            R"({"filter":{"text":"привет"}})");
   ASSERT_TRUE(request->created_ids.has_value());
   EXPECT_EQ(request->created_ids->entries(),
             (std::map<std::string, std::string, std::less<>>{{"k1", "M7"}, {"k2", "M8"}}));
@@ -270,9 +264,9 @@ TEST(Problem, BuildsMethodErrorInvocation) {
   rapidjson::Value without =
       MethodError(Status(ErrorKind::kServerFail, ""), "c5", document.GetAllocator());
 
-  EXPECT_EQ(Dump(with),
+  EXPECT_EQ(testing::JsonText(with),
             R"(["error",{"type":"invalidArguments","description":"ids: must be an array"},"c4"])");
-  EXPECT_EQ(Dump(without), R"(["error",{"type":"serverFail"},"c5"])");
+  EXPECT_EQ(testing::JsonText(without), R"(["error",{"type":"serverFail"},"c5"])");
 }
 
 }  // namespace

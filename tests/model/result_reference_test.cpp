@@ -5,18 +5,10 @@
 #include <ostream>
 #include <string>
 
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
+#include "tests/support/json_text.h"
 
 namespace konvert::jmap {
 namespace {
-
-std::string Dump(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 rapidjson::Document Json(const char* text) {
   rapidjson::Document document;
@@ -52,10 +44,10 @@ TEST_P(ResultReferencePointer, Evaluates) {
 
   if (c.ok) {
     ASSERT_TRUE(value.ok()) << value.status().message();
-    EXPECT_EQ(Dump(*value), c.expected);
+    EXPECT_EQ(testing::JsonText(*value), c.expected);
     return;
   }
-  ASSERT_FALSE(value.ok()) << Dump(*value);
+  ASSERT_FALSE(value.ok()) << testing::JsonText(*value);
   EXPECT_EQ(value.status().kind(), ErrorKind::kInvalidResultReference);
   EXPECT_EQ(value.status().message(), c.expected);
 }
@@ -106,7 +98,7 @@ TEST(ResultReference, EmptyPathIsTheWholeValue) {
   Result<rapidjson::Value> value = EvaluatePointer(target, "", out.GetAllocator());
 
   ASSERT_TRUE(value.ok());
-  EXPECT_EQ(Dump(*value), R"({"x":1})");
+  EXPECT_EQ(testing::JsonText(*value), R"({"x":1})");
 }
 
 TEST(ResultReference, ParsesOnlyCompleteReferenceObjects) {
@@ -149,7 +141,7 @@ TEST(ResultReference, EvaluatesAgainstFirstResponseWithCallId) {
       EvaluateResultReference({"c0", "Foo/query", "/ids"}, responses, out.GetAllocator());
 
   ASSERT_TRUE(value.ok()) << value.status().message();
-  EXPECT_EQ(Dump(*value), R"(["1","2"])");
+  EXPECT_EQ(testing::JsonText(*value), R"(["1","2"])");
 }
 
 TEST(ResultReference, FailsForMissingCallWrongNameOrFailedCall) {
@@ -186,7 +178,7 @@ TEST(ResultReference, ReplacesReferencedArguments) {
       ResolveResultReferences(arguments, responses, out.GetAllocator());
 
   ASSERT_TRUE(resolved.ok()) << resolved.status().message();
-  EXPECT_EQ(Dump(*resolved), R"({"accountId":"a1","ids":["1","2"]})");
+  EXPECT_EQ(testing::JsonText(*resolved), R"({"accountId":"a1","ids":["1","2"]})");
   EXPECT_FALSE(HasResultReferences(*resolved));
 }
 
