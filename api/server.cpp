@@ -118,7 +118,9 @@ Status Server::Start() {
   // LIMITATION: Pistache reads a whole body into memory on a reactor thread
   // before Konvert sees the request, parsing a 10 MB body in about a second,
   // and answers bodies past maxRequestSize and malformed HTTP with its own
-  // plain-text errors. Both need a different HTTP layer to change.
+  // plain-text errors. It also drops a second request pipelined in the same
+  // read as the first (browsers and common clients do not pipeline). All of
+  // this needs a different HTTP layer to change.
   try {
     Pistache::Address address(config_.listen_host, Pistache::Port(config_.listen_port));
     endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
