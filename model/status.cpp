@@ -30,6 +30,20 @@ std::string_view ErrorKindName(ErrorKind kind) {
       return "serverUnavailable";
     case ErrorKind::kServerFail:
       return "serverFail";
+    case ErrorKind::kRequestTooLarge:
+      return "requestTooLarge";
+    case ErrorKind::kCannotCalculateChanges:
+      return "cannotCalculateChanges";
+    case ErrorKind::kStateMismatch:
+      return "stateMismatch";
+    case ErrorKind::kUnsupportedFilter:
+      return "unsupportedFilter";
+    case ErrorKind::kUnsupportedSort:
+      return "unsupportedSort";
+    case ErrorKind::kAnchorNotFound:
+      return "anchorNotFound";
+    case ErrorKind::kTooManyChanges:
+      return "tooManyChanges";
     case ErrorKind::kUnauthenticated:
       return "unauthenticated";
     case ErrorKind::kMethodNotAllowed:

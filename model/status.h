@@ -33,6 +33,14 @@ enum class ErrorKind {
   kNotFound,
   kServerUnavailable,
   kServerFail,
+  // Method level, for /get, /changes, /query, /queryChanges (RFC 8620 §5).
+  kRequestTooLarge,
+  kCannotCalculateChanges,
+  kStateMismatch,
+  kUnsupportedFilter,
+  kUnsupportedSort,
+  kAnchorNotFound,
+  kTooManyChanges,
   // HTTP level, outside JMAP's own vocabulary.
   kUnauthenticated,
   kMethodNotAllowed,

@@ -75,6 +75,13 @@ int HttpStatusFor(ErrorKind kind) {
     case ErrorKind::kInvalidArguments:
     case ErrorKind::kInvalidResultReference:
     case ErrorKind::kUnknownMethod:
+    case ErrorKind::kRequestTooLarge:
+    case ErrorKind::kCannotCalculateChanges:
+    case ErrorKind::kStateMismatch:
+    case ErrorKind::kUnsupportedFilter:
+    case ErrorKind::kUnsupportedSort:
+    case ErrorKind::kAnchorNotFound:
+    case ErrorKind::kTooManyChanges:
       return 400;
   }
   return 500;
