@@ -98,6 +98,13 @@ class ImapConnection {
   bool logged_in() const { return logged_in_; }
   // True when the session runs over TLS (imaps:// or after STARTTLS).
   bool encrypted() const { return encrypted_; }
+  // Extensions turned on with ENABLE (RFC 5161), e.g. "QRESYNC", which
+  // stay on for the life of the session.
+  bool enabled(std::string_view extension) const {
+    return enabled_.count(std::string(extension)) != 0;
+  }
+  void MarkEnabled(std::string_view extension) { enabled_.insert(std::string(extension)); }
+
   // A number unique to this connection within the process.
   uint64_t id() const { return id_; }
 
@@ -130,6 +137,7 @@ class ImapConnection {
   log::Context context_;
   mailimap* imap_ = nullptr;
   std::set<std::string> capabilities_;
+  std::set<std::string> enabled_;
   uint64_t id_ = 0;
   bool broken_ = false;
   bool logged_in_ = false;

@@ -1,0 +1,79 @@
+// MailCache: the RocksDB database under the data directory that caches what
+// Konvert has learnt from IMAP (DESIGN.md decision 1).
+//
+// Everything in it can be rebuilt from the IMAP server, so the cache is
+// disposable: a database written by another format version is wiped and
+// started afresh when opened, and callers treat a record they cannot read
+// as missing. Keys are opaque byte strings; AccountIndex owns the layout.
+//
+// Ownership: the server owns one MailCache for its lifetime. Threads: every
+// method may be called from any thread at the same time (RocksDB is
+// thread-safe). Every method blocks on disk I/O: worker threads only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/status.h"
+#include "store/log/logger.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace konvert {
+
+// Writes that become visible together or not at all.
+class CacheBatch {
+ public:
+  void Put(std::string key, std::string value) {
+    ops_.emplace_back(std::move(key), std::move(value));
+  }
+  void Delete(std::string key) { ops_.emplace_back(std::move(key), std::nullopt); }
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+  const std::vector<std::pair<std::string, std::optional<std::string>>>& ops() const {
+    return ops_;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> ops_;
+};
+
+class MailCache {
+ public:
+  // Bumped whenever the meaning of any record changes.
+  static constexpr int kFormatVersion = 1;
+
+  // Opens or creates the database in `directory` (created if missing). A
+  // database of another format version is destroyed and recreated. Fails
+  // with kServerFail when RocksDB cannot open it (e.g. another process holds
+  // its lock).
+  static Result<std::unique_ptr<MailCache>> Open(const std::string& directory,
+                                                 const log::Context& context);
+  ~MailCache();
+  MailCache(const MailCache&) = delete;
+  MailCache& operator=(const MailCache&) = delete;
+
+  // The value of `key`, or nullopt when absent.
+  Result<std::optional<std::string>> Get(std::string_view key) const;
+  Status Write(const CacheBatch& batch);
+  // Calls `visit` for every key starting with `prefix`, in key order, until
+  // it returns false.
+  Status Scan(std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Deletes every key starting with `prefix`.
+  Status DeletePrefix(std::string_view prefix);
+
+ private:
+  explicit MailCache(std::unique_ptr<rocksdb::DB> db);
+
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace konvert
