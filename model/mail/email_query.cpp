@@ -1,0 +1,285 @@
+#include "model/mail/email_query.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+
+#include "model/mail/email_order.h"
+#include "model/mail/json_args.h"
+#include "model/mail/keywords.h"
+
+namespace konvert::mail {
+namespace {
+
+struct SortPropertyName {
+  std::string_view name;
+  EmailSortProperty property;
+  bool takes_keyword;
+};
+
+// RFC 8621 §4.4.2.
+constexpr std::array<SortPropertyName, 9> kSortProperties = {{
+    {"receivedAt", EmailSortProperty::kReceivedAt, false},
+    {"sentAt", EmailSortProperty::kSentAt, false},
+    {"size", EmailSortProperty::kSize, false},
+    {"from", EmailSortProperty::kFrom, false},
+    {"to", EmailSortProperty::kTo, false},
+    {"subject", EmailSortProperty::kSubject, false},
+    {"hasKeyword", EmailSortProperty::kHasKeyword, true},
+    {"allInThreadHaveKeyword", EmailSortProperty::kAllInThreadHaveKeyword, true},
+    {"someInThreadHaveKeyword", EmailSortProperty::kSomeInThreadHaveKeyword, true},
+}};
+
+Status UnsupportedSort(std::string_view field, std::string_view what) {
+  return Status(ErrorKind::kUnsupportedSort, std::string(field) + ": " + std::string(what));
+}
+
+Result<EmailComparator> ParseComparator(const rapidjson::Value& value, const std::string& field) {
+  if (!value.IsObject()) return InvalidArgument(field, "not a Comparator");
+  auto property = value.FindMember("property");
+  if (property == value.MemberEnd() || !property->value.IsString()) {
+    return InvalidArgument(field + "/property", "not a string");
+  }
+  std::string_view name = StringOf(property->value);
+  auto known = std::find_if(kSortProperties.begin(), kSortProperties.end(),
+                            [&](const SortPropertyName& entry) { return entry.name == name; });
+  if (known == kSortProperties.end()) {
+    return UnsupportedSort(field + "/property", "\"" + std::string(name) + "\" is not supported");
+  }
+
+  EmailComparator comparator;
+  comparator.property = known->property;
+  for (const auto& member : value.GetObject()) {
+    std::string_view member_name = StringOf(member.name);
+    std::string member_field = field + "/" + std::string(member_name);
+    if (member_name == "property" || member.value.IsNull()) continue;
+
+    if (member_name == "isAscending") {
+      Result<bool> ascending = ReadBool(member.value, member_field);
+      if (!ascending.ok()) return ascending.status();
+      comparator.is_ascending = *ascending;
+    } else if (member_name == "collation") {
+      // LIMITATION: i;ascii-casemap sorts like i;unicode-casemap, the only
+      // folding the stored keys have; they agree on ASCII text.
+      if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
+      std::string_view collation = StringOf(member.value);
+      if (collation != "i;unicode-casemap" && collation != "i;ascii-casemap") {
+        return UnsupportedSort(member_field, "\"" + std::string(collation) + "\" is not supported");
+      }
+    } else if (member_name == "keyword" && known->takes_keyword) {
+      if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
+      std::optional<std::string> keyword = NormalizeKeyword(StringOf(member.value));
+      if (!keyword) return InvalidArgument(member_field, "not a valid keyword");
+      comparator.keyword = std::move(*keyword);
+    } else {
+      return InvalidArgument(member_field,
+                             "not a Comparator property for \"" + std::string(name) + "\"");
+    }
+  }
+  if (known->takes_keyword && comparator.keyword.empty()) {
+    return InvalidArgument(field + "/keyword", "required for \"" + std::string(name) + "\"");
+  }
+  return comparator;
+}
+
+Result<std::vector<EmailComparator>> ParseSort(const rapidjson::Value& value) {
+  if (!value.IsArray()) return InvalidArgument("sort", "not an array of Comparators");
+  std::vector<EmailComparator> sort;
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    Result<EmailComparator> comparator = ParseComparator(value[i], "sort/" + std::to_string(i));
+    if (!comparator.ok()) return comparator.status();
+    sort.push_back(std::move(*comparator));
+  }
+  return sort;
+}
+
+// The arguments Email/query and Email/queryChanges share. Returns false in
+// `*handled` for any other name.
+Status ParseCommonArgument(std::string_view name, const rapidjson::Value& value,
+                           EmailQueryArgs* args, bool* handled) {
+  *handled = true;
+  if (name == "accountId") {
+    Result<std::string> id = ReadId(value, name);
+    if (!id.ok()) return id.status();
+    args->account_id = std::move(*id);
+  } else if (name == "filter") {
+    if (value.IsNull()) return Status::Ok();
+    Result<EmailFilter> filter = ParseEmailFilter(value, "filter");
+    if (!filter.ok()) return filter.status();
+    args->filter = std::move(*filter);
+  } else if (name == "sort") {
+    if (value.IsNull()) return Status::Ok();
+    Result<std::vector<EmailComparator>> sort = ParseSort(value);
+    if (!sort.ok()) return sort.status();
+    args->sort = std::move(*sort);
+  } else if (name == "collapseThreads") {
+    if (value.IsNull()) return Status::Ok();
+    Result<bool> collapse = ReadBool(value, name);
+    if (!collapse.ok()) return collapse.status();
+    args->collapse_threads = *collapse;
+  } else if (name == "calculateTotal") {
+    if (value.IsNull()) return Status::Ok();
+    Result<bool> total = ReadBool(value, name);
+    if (!total.ok()) return total.status();
+    args->calculate_total = *total;
+  } else {
+    *handled = false;
+  }
+  return Status::Ok();
+}
+
+void ApplyDefaultSort(EmailQueryArgs* args) {
+  if (args->sort.empty()) args->sort.push_back({EmailSortProperty::kReceivedAt, "", false});
+}
+
+Status UnknownArgument(std::string_view name) { return InvalidArgument(name, "unknown argument"); }
+
+}  // namespace
+
+Result<EmailQueryArgs> ParseEmailQueryArgs(const rapidjson::Value& args) {
+  if (!args.IsObject()) return InvalidArgument("arguments", "not an object");
+  EmailQueryArgs parsed;
+  for (const auto& member : args.GetObject()) {
+    std::string_view name = StringOf(member.name);
+    bool handled = false;
+    Status status = ParseCommonArgument(name, member.value, &parsed, &handled);
+    if (status.ok() && !handled)
+      status = ParseWindowArgument(name, member.value, &parsed, &handled);
+    if (!status.ok()) return status;
+    if (!handled) return UnknownArgument(name);
+  }
+  ApplyDefaultSort(&parsed);
+  return parsed;
+}
+
+Result<EmailQueryChangesArgs> ParseEmailQueryChangesArgs(const rapidjson::Value& args) {
+  if (!args.IsObject()) return InvalidArgument("arguments", "not an object");
+  EmailQueryChangesArgs parsed;
+  bool has_state = false;
+  for (const auto& member : args.GetObject()) {
+    std::string_view name = StringOf(member.name);
+    const rapidjson::Value& value = member.value;
+    bool handled = false;
+    Status status = ParseCommonArgument(name, value, &parsed.query, &handled);
+    if (!status.ok()) return status;
+    if (handled) continue;
+
+    if (name == "sinceQueryState") {
+      Result<std::string> state = ReadString(value, name);
+      if (!state.ok()) return state.status();
+      parsed.since_query_state = std::move(*state);
+      has_state = true;
+    } else if (name == "maxChanges") {
+      if (value.IsNull()) continue;
+      Result<uint64_t> max = ReadUnsignedInt(value, name);
+      if (!max.ok()) return max.status();
+      parsed.max_changes = *max;
+    } else if (name == "upToId") {
+      if (value.IsNull()) continue;
+      Result<std::string> id = ReadId(value, name);
+      if (!id.ok()) return id.status();
+      parsed.up_to_id = std::move(*id);
+    } else {
+      return UnknownArgument(name);
+    }
+  }
+  if (!has_state) return InvalidArgument("sinceQueryState", "required");
+  ApplyDefaultSort(&parsed.query);
+  return parsed;
+}
+
+std::vector<std::string> MailboxesNamed(const EmailQueryArgs& args) {
+  std::vector<std::string> ids;
+  if (args.filter) CollectInMailbox(*args.filter, &ids);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+Result<EmailQueryResult> RunEmailQuery(const std::vector<const EmailSummary*>& emails,
+                                       const EmailQueryArgs& args, const ThreadView* threads) {
+  if (emails.size() > std::numeric_limits<uint32_t>::max()) {
+    return InvalidArgument("emails", "more than 2^32 - 1 to query");
+  }
+
+  // Threads: the store's view, or one built from `emails` when needed.
+  std::optional<ThreadIndex> own_index;
+  ThreadView view;
+  if (threads) {
+    view = *threads;
+  } else if ((args.filter && FilterNeedsThreads(*args.filter)) || SortNeedsThreads(args.sort)) {
+    own_index.emplace(emails);
+    view = own_index->View();
+  }
+  ThreadKeywords thread_keywords(view);
+
+  std::vector<const EmailSummary*> rows;
+  if (args.filter) {
+    EmailMatcher matcher(*args.filter, &thread_keywords);
+    for (const EmailSummary* email : emails) {
+      if (matcher.Matches(*email)) rows.push_back(email);
+    }
+  } else {
+    rows = emails;
+  }
+
+  EmailOrder order(args.sort, rows, &thread_keywords);
+  auto less = [&order](const SortEntry& a, const SortEntry& b) { return order.Less(a, b); };
+  std::vector<SortEntry> entries = order.Entries();
+
+  // collapseThreads keeps each thread's first Email in sort order (RFC 8621
+  // §4.4.3): its minimum, found without sorting everything.
+  if (args.collapse_threads) {
+    std::unordered_map<std::string_view, size_t> first_of_thread;
+    first_of_thread.reserve(entries.size());
+    std::vector<SortEntry> kept;
+    for (const SortEntry& entry : entries) {
+      auto [it, inserted] = first_of_thread.try_emplace(rows[entry.row]->thread_id, kept.size());
+      if (inserted) {
+        kept.push_back(entry);
+      } else if (less(entry, kept[it->second])) {
+        kept[it->second] = entry;
+      }
+    }
+    entries = std::move(kept);
+  }
+
+  // The anchor's index is the number of results that sort before it.
+  std::optional<size_t> anchor_index;
+  if (args.anchor) {
+    auto anchor = std::find_if(entries.begin(), entries.end(), [&](const SortEntry& entry) {
+      return rows[entry.row]->id == *args.anchor;
+    });
+    if (anchor == entries.end()) {
+      return Status(ErrorKind::kAnchorNotFound, "anchor: \"" + *args.anchor + "\" not in results");
+    }
+    SortEntry anchor_entry = *anchor;
+    anchor_index = static_cast<size_t>(
+        std::count_if(entries.begin(), entries.end(),
+                      [&](const SortEntry& entry) { return less(entry, anchor_entry); }));
+  }
+  WindowSpan span = ComputeWindow(entries.size(), args, anchor_index);
+
+  // Order only what the window shows: select its start, sort its length.
+  if (span.begin < span.end) {
+    auto begin = entries.begin() + static_cast<ptrdiff_t>(span.begin);
+    auto end = entries.begin() + static_cast<ptrdiff_t>(span.end);
+    if (span.begin > 0) std::nth_element(entries.begin(), begin, entries.end(), less);
+    if (end == entries.end()) {
+      std::sort(begin, end, less);
+    } else {
+      std::partial_sort(begin, end, entries.end(), less);
+    }
+  }
+
+  EmailQueryResult result;
+  result.position = span.position;
+  result.ids.reserve(span.end - span.begin);
+  for (size_t i = span.begin; i < span.end; ++i) result.ids.push_back(rows[entries[i].row]->id);
+  if (args.calculate_total) result.total = entries.size();
+  return result;
+}
+
+}  // namespace konvert::mail
