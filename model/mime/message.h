@@ -12,8 +12,8 @@
 // "0". Ids are unique within a message and stable across parses of the same bytes.
 // message/rfc822 parts are leaves (RFC 8621 does not descend into attached messages).
 //
-// Plain values: any thread. ParseMessage is linear in the input (each nesting level scans
-// its own bytes once, and nesting is capped by Limits::max_depth).
+// Plain values: any thread. ParseMessage is linear in the input: one pass over the lines,
+// where a line starting with "--" is compared with at most Limits::max_depth boundaries.
 #pragma once
 
 #include <cstddef>

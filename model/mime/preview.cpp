@@ -1,5 +1,6 @@
 #include "model/mime/preview.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
@@ -132,16 +133,26 @@ std::string CollapseWhitespace(std::string_view text, size_t max_code_points) {
   return out;
 }
 
-}  // namespace
-
-Decoded PartText(std::string_view raw, const Part& part) {
+// The text of `part` from at most `max_encoded` bytes of its encoded body.
+Decoded DecodeBody(std::string_view raw, const Part& part, size_t max_encoded) {
   std::string_view body;
   if (part.body_offset <= raw.size()) {
-    body = raw.substr(part.body_offset, part.body_length);
+    body = raw.substr(part.body_offset, std::min(part.body_length, max_encoded));
   }
   std::string bytes = DecodeTransfer(body, part.transfer_encoding);
   if (part.charset_given && part.charset) return ToUtf8(bytes, *part.charset);
   return Decoded{Raw8bitToUtf8(bytes), false};
+}
+
+// A preview needs 256 characters; reading a bounded prefix keeps a huge body from costing
+// a full decode. HTML gets more room for the <head> and <style> it may start with.
+constexpr size_t kPreviewPlainBytes = 64 * 1024;
+constexpr size_t kPreviewHtmlBytes = 512 * 1024;
+
+}  // namespace
+
+Decoded PartText(std::string_view raw, const Part& part) {
+  return DecodeBody(raw, part, part.body_length);
 }
 
 std::string HtmlToText(std::string_view html) {
@@ -218,7 +229,8 @@ std::string Preview(std::string_view raw, const BodyLists& lists) {
   const Part* html = nullptr;
   for (const Part* part : lists.text_body) {
     if (part->type == "text/plain") {
-      return CollapseWhitespace(PartText(raw, *part).text, kPreviewCodePoints);
+      return CollapseWhitespace(DecodeBody(raw, *part, kPreviewPlainBytes).text,
+                                kPreviewCodePoints);
     }
     if (part->type == "text/html" && html == nullptr) html = part;
   }
@@ -226,7 +238,8 @@ std::string Preview(std::string_view raw, const BodyLists& lists) {
     if (html == nullptr && part->type == "text/html") html = part;
   }
   if (html == nullptr) return "";
-  return CollapseWhitespace(HtmlToText(PartText(raw, *html).text), kPreviewCodePoints);
+  return CollapseWhitespace(HtmlToText(DecodeBody(raw, *html, kPreviewHtmlBytes).text),
+                            kPreviewCodePoints);
 }
 
 std::string TruncateUtf8(std::string_view text, size_t max_bytes) {

@@ -86,6 +86,25 @@ TEST(MimeCorpus, EveryMessageGoesThroughTheWholeApi) {
   }
 }
 
+// Cut-off copies of the smaller corpus messages (a connection dropped mid-message) still
+// parse into offsets inside the input, and their text still decodes to UTF-8.
+TEST(MimeCorpus, TruncatedCopiesStillParse) {
+  for (const std::string& path : CorpusFiles()) {
+    std::string full = ReadFile(path);
+    if (full.size() > 8192) continue;
+    for (size_t cut = 0; cut < full.size(); cut += 13) {
+      std::string raw = full.substr(0, cut);
+      Message m = ParseMessage(raw);
+      BodyLists lists = ComputeBodyLists(m.root);
+      for (const Part* p : lists.text_body) {
+        ASSERT_LE(p->body_offset + p->body_length, raw.size()) << path << " cut " << cut;
+        ASSERT_TRUE(IsValidUtf8(PartText(raw, *p).text)) << path << " cut " << cut;
+      }
+      ASSERT_TRUE(IsValidUtf8(Preview(raw, lists))) << path << " cut " << cut;
+    }
+  }
+}
+
 std::string HeaderText(const Message& m, std::string_view name) {
   const Header* h = FindHeader(m.headers, name);
   return h ? TextForm(h->raw) : "(absent)";
