@@ -5,16 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DKONVERT_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target konvert_bench_api >/dev/null
+cmake --build "$build" -j"$(nproc)" --target konvert_bench_api konvert_bench_model >/dev/null
 
-out=$(mktemp)
-"$build/bench/konvert_bench_api" --benchmark_format=json --benchmark_repetitions=5 \
-  --benchmark_report_aggregates_only=true >"$out"
-python3 - "$out" <<'PY'
+out=$(mktemp -d)
+for program in konvert_bench_api konvert_bench_model; do
+  "$build/bench/$program" --benchmark_format=json --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true >"$out/$program.json"
+done
+python3 - "$out"/*.json <<'PY'
 import json, sys
-runs = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b["aggregate_name"] == "median"]
-by_name = {b["run_name"]: b["real_time"] for b in runs}
+runs = [b for f in sys.argv[1:] for b in json.load(open(f))["benchmarks"]
+        if b["aggregate_name"] == "median"]
+to_ns = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+by_name = {b["run_name"]: b["real_time"] * to_ns[b["time_unit"]] for b in runs}
 pairs = {"DispatchEcho": "BaselineParseAndWrite", "OpenToken": "BaselineSha256OfToken"}
+pairs.update({name: "BaselineSortReceivedAt" for name in [
+    "QueryInboxFirstPage", "QueryInboxThreads", "QueryInboxByAnchor", "QueryAllSorted",
+    "QueryBySubjectFirstPage", "QueryAllBySubject", "QueryFlaggedThreads"]})
 for name, t in by_name.items():
     base_name = name.split("/")[0]
     if base_name not in pairs:
@@ -23,4 +30,4 @@ for name, t in by_name.items():
     ratio = t / by_name[baseline] if baseline in by_name else float("nan")
     print(f"{name:28} {t/1000:10.2f} us  {ratio:6.1f}x {baseline}")
 PY
-rm -f "$out"
+rm -rf "$out"

@@ -28,7 +28,7 @@ uint64_t SignedKey(int64_t value) { return static_cast<uint64_t>(value) ^ kSignB
 
 // The first 8 bytes of a string key, big-endian, so that integer order is
 // byte order; strings equal in those bytes compare in full afterwards.
-uint64_t PrefixKey(const std::string& text) {
+uint64_t PrefixKey(std::string_view text) {
   uint64_t key = 0;
   for (size_t i = 0; i < 8; ++i) {
     key = (key << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0);
@@ -65,75 +65,77 @@ bool SortNeedsThreads(const std::vector<EmailComparator>& sort) {
   });
 }
 
-EmailOrder::EmailOrder(const std::vector<EmailComparator>& sort,
-                       std::span<const EmailSummary* const> rows, ThreadKeywords* threads)
-    : rows_(rows) {
+EmailOrder::EmailOrder(const std::vector<EmailComparator>& sort, ThreadKeywords* threads)
+    : threads_(threads) {
   std::vector<EmailComparator> comparators = sort;
-  if (comparators.empty()) {
-    comparators.push_back({EmailSortProperty::kReceivedAt, "", false});
-  }
+  if (comparators.empty()) comparators.push_back({EmailSortProperty::kReceivedAt, "", false});
 
-  for (const EmailComparator& comparator : comparators) {
-    Column column{comparator.property, comparator.is_ascending, {}};
-    if (!IsString(comparator.property)) {
-      column.keys.reserve(rows.size());
-      for (const EmailSummary* email : rows) {
-        uint64_t key = NumericKey(*email, comparator, threads);
-        column.keys.push_back(comparator.is_ascending ? key : ~key);
-      }
-    }
-    columns_.push_back(std::move(column));
-  }
-
-  // The first column packed into each entry.
-  const Column& first = columns_.front();
-  first_is_exact_ = !IsString(first.property);
-  if (first_is_exact_) {
-    first_keys_ = first.keys;
-    return;
-  }
-  first_keys_.reserve(rows.size());
-  for (const EmailSummary* email : rows) {
-    uint64_t key = PrefixKey(StringKey(*email, first.property));
-    first_keys_.push_back(first.is_ascending ? key : ~key);
+  first_ = comparators.front();
+  size_t first_column = IsString(first_.property) ? 0 : 1;
+  for (size_t i = first_column; i < comparators.size(); ++i) {
+    columns_.push_back(Column{comparators[i], {}, {}});
   }
 }
 
-std::vector<SortEntry> EmailOrder::Entries() const {
-  std::vector<SortEntry> entries(rows_.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    entries[i] = SortEntry{first_keys_[i], static_cast<uint32_t>(i)};
+void EmailOrder::Reserve(size_t count) {
+  rows_.reserve(count);
+  for (Column& column : columns_) {
+    if (IsString(column.comparator.property)) {
+      column.strings.reserve(count);
+    } else {
+      column.keys.reserve(count);
+    }
   }
-  return entries;
+}
+
+SortEntry EmailOrder::Add(const EmailSummary* email) {
+  SortEntry entry;
+  entry.row = static_cast<uint32_t>(rows_.size());
+  rows_.push_back(email);
+
+  if (IsString(first_.property)) {
+    entry.key = PrefixKey(StringKey(*email, first_.property));
+  } else {
+    entry.key = NumericKey(*email, first_, threads_);
+  }
+  if (!first_.is_ascending) entry.key = ~entry.key;
+  entry.tie = ~SignedKey(email->received_at);
+
+  for (Column& column : columns_) {
+    const EmailComparator& comparator = column.comparator;
+    if (IsString(comparator.property)) {
+      column.strings.push_back(StringKey(*email, comparator.property));
+    } else {
+      uint64_t key = NumericKey(*email, comparator, threads_);
+      column.keys.push_back(comparator.is_ascending ? key : ~key);
+    }
+  }
+  return entry;
 }
 
 int EmailOrder::CompareColumn(const Column& column, uint32_t a, uint32_t b) const {
-  if (!column.keys.empty()) {
+  if (!IsString(column.comparator.property)) {
     uint64_t key_a = column.keys[a];
     uint64_t key_b = column.keys[b];
     return key_a < key_b ? -1 : (key_a > key_b ? 1 : 0);
   }
-  int order = StringKey(*rows_[a], column.property).compare(StringKey(*rows_[b], column.property));
-  if (!column.is_ascending) order = -order;
+  int order = column.strings[a].compare(column.strings[b]);
+  if (!column.comparator.is_ascending) order = -order;
   return order < 0 ? -1 : (order > 0 ? 1 : 0);
 }
 
 bool EmailOrder::Less(const SortEntry& a, const SortEntry& b) const {
   if (a.key != b.key) return a.key < b.key;
 
-  for (size_t i = first_is_exact_ ? 1 : 0; i < columns_.size(); ++i) {
-    int order = CompareColumn(columns_[i], a.row, b.row);
+  for (const Column& column : columns_) {
+    int order = CompareColumn(column, a.row, b.row);
     if (order != 0) return order < 0;
   }
 
   // RFC 8620 §5.5 leaves ties to the server; a fixed rule keeps paging and
   // queryChanges consistent between calls.
-  const EmailSummary& email_a = *rows_[a.row];
-  const EmailSummary& email_b = *rows_[b.row];
-  if (email_a.received_at != email_b.received_at) {
-    return email_a.received_at > email_b.received_at;
-  }
-  return email_a.id < email_b.id;
+  if (a.tie != b.tie) return a.tie < b.tie;
+  return rows_[a.row]->id < rows_[b.row]->id;
 }
 
 }  // namespace konvert::mail

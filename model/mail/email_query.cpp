@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <limits>
-#include <unordered_map>
 #include <utility>
 
 #include "model/mail/email_order.h"
 #include "model/mail/json_args.h"
 #include "model/mail/keywords.h"
+#include "model/mail/string_index.h"
 
 namespace konvert::mail {
 namespace {
@@ -136,6 +137,25 @@ void ApplyDefaultSort(EmailQueryArgs* args) {
 
 Status UnknownArgument(std::string_view name) { return InvalidArgument(name, "unknown argument"); }
 
+// collapseThreads keeps each thread's first Email in sort order (RFC 8621
+// §4.4.3): its minimum, found without sorting everything.
+template <typename Less>
+std::vector<SortEntry> FirstOfEachThread(const std::vector<SortEntry>& entries,
+                                         const EmailOrder& order, const Less& less) {
+  StringIndex threads(entries.size());
+  std::vector<SortEntry> kept;
+  for (const SortEntry& entry : entries) {
+    bool added = false;
+    uint32_t thread = threads.Insert(order.Row(entry.row).thread_id, &added);
+    if (added) {
+      kept.push_back(entry);
+    } else if (less(entry, kept[thread])) {
+      kept[thread] = entry;
+    }
+  }
+  return kept;
+}
+
 }  // namespace
 
 Result<EmailQueryArgs> ParseEmailQueryArgs(const rapidjson::Value& args) {
@@ -215,42 +235,25 @@ Result<EmailQueryResult> RunEmailQuery(const std::vector<const EmailSummary*>& e
   }
   ThreadKeywords thread_keywords(view);
 
-  std::vector<const EmailSummary*> rows;
-  if (args.filter) {
-    EmailMatcher matcher(*args.filter, &thread_keywords);
-    for (const EmailSummary* email : emails) {
-      if (matcher.Matches(*email)) rows.push_back(email);
-    }
-  } else {
-    rows = emails;
-  }
-
-  EmailOrder order(args.sort, rows, &thread_keywords);
+  // Filter and build the sort keys in one pass over the summaries.
+  EmailOrder order(args.sort, &thread_keywords);
   auto less = [&order](const SortEntry& a, const SortEntry& b) { return order.Less(a, b); };
-  std::vector<SortEntry> entries = order.Entries();
-
-  // collapseThreads keeps each thread's first Email in sort order (RFC 8621
-  // §4.4.3): its minimum, found without sorting everything.
-  if (args.collapse_threads) {
-    std::unordered_map<std::string_view, size_t> first_of_thread;
-    first_of_thread.reserve(entries.size());
-    std::vector<SortEntry> kept;
-    for (const SortEntry& entry : entries) {
-      auto [it, inserted] = first_of_thread.try_emplace(rows[entry.row]->thread_id, kept.size());
-      if (inserted) {
-        kept.push_back(entry);
-      } else if (less(entry, kept[it->second])) {
-        kept[it->second] = entry;
-      }
-    }
-    entries = std::move(kept);
+  std::vector<SortEntry> entries;
+  entries.reserve(emails.size());
+  order.Reserve(emails.size());
+  std::optional<EmailMatcher> matcher;
+  if (args.filter) matcher.emplace(*args.filter, &thread_keywords);
+  for (const EmailSummary* email : emails) {
+    if (!matcher || matcher->Matches(*email)) entries.push_back(order.Add(email));
   }
+
+  if (args.collapse_threads) entries = FirstOfEachThread(entries, order, less);
 
   // The anchor's index is the number of results that sort before it.
   std::optional<size_t> anchor_index;
   if (args.anchor) {
     auto anchor = std::find_if(entries.begin(), entries.end(), [&](const SortEntry& entry) {
-      return rows[entry.row]->id == *args.anchor;
+      return order.Row(entry.row).id == *args.anchor;
     });
     if (anchor == entries.end()) {
       return Status(ErrorKind::kAnchorNotFound, "anchor: \"" + *args.anchor + "\" not in results");
@@ -277,7 +280,7 @@ Result<EmailQueryResult> RunEmailQuery(const std::vector<const EmailSummary*>& e
   EmailQueryResult result;
   result.position = span.position;
   result.ids.reserve(span.end - span.begin);
-  for (size_t i = span.begin; i < span.end; ++i) result.ids.push_back(rows[entries[i].row]->id);
+  for (size_t i = span.begin; i < span.end; ++i) result.ids.push_back(order.Row(entries[i].row).id);
   if (args.calculate_total) result.total = entries.size();
   return result;
 }

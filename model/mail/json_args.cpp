@@ -97,7 +97,7 @@ Result<int64_t> ReadUtcDate(const rapidjson::Value& value, std::string_view fiel
   std::string_view text = StringOf(value);
 
   size_t pos = 0;
-  int64_t year, month, day, hour, minute, second;
+  int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   bool ok =
       Digits(text, &pos, 4, &year) && Expect(text, &pos, '-') && Digits(text, &pos, 2, &month) &&
       Expect(text, &pos, '-') && Digits(text, &pos, 2, &day) && Expect(text, &pos, 'T') &&

@@ -25,9 +25,15 @@ bool HasKeyword(const EmailSummary& email, std::string_view keyword) {
 
 bool ThreadKeywords::Check(const EmailSummary& email, ThreadQuantifier quantifier,
                            const std::string& keyword) {
-  auto& by_thread = cache_[keyword];
-  auto [it, inserted] = by_thread.try_emplace(email.thread_id, 0);
-  if (inserted) {
+  auto known = std::find_if(cache_.begin(), cache_.end(),
+                            [&](const KeywordAnswers& entry) { return entry.keyword == keyword; });
+  if (known == cache_.end()) {
+    cache_.push_back(KeywordAnswers{keyword, StringIndex(), {}});
+    known = cache_.end() - 1;
+  }
+  bool added = false;
+  uint32_t thread = known->threads.Insert(email.thread_id, &added);
+  if (added) {
     std::span<const EmailSummary* const> members;
     if (view_.members) members = view_.members(email.thread_id);
     const EmailSummary* self = &email;
@@ -40,16 +46,17 @@ bool ThreadKeywords::Check(const EmailSummary& email, ThreadQuantifier quantifie
       all = all && has;
       some = some || has;
     }
-    it->second = static_cast<uint8_t>((all ? kAllHave : 0) | (some ? kSomeHave : 0));
+    known->answers.push_back(static_cast<uint8_t>((all ? kAllHave : 0) | (some ? kSomeHave : 0)));
   }
+  uint8_t answer = known->answers[thread];
 
   switch (quantifier) {
     case ThreadQuantifier::kAll:
-      return (it->second & kAllHave) != 0;
+      return (answer & kAllHave) != 0;
     case ThreadQuantifier::kSome:
-      return (it->second & kSomeHave) != 0;
+      return (answer & kSomeHave) != 0;
     case ThreadQuantifier::kNone:
-      return (it->second & kSomeHave) == 0;
+      return (answer & kSomeHave) == 0;
   }
   return false;
 }

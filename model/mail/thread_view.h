@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/mail/email_summary.h"
+#include "model/mail/string_index.h"
 
 namespace konvert::mail {
 
@@ -53,8 +54,16 @@ class ThreadKeywords {
   static constexpr uint8_t kAllHave = 1;
   static constexpr uint8_t kSomeHave = 2;
 
+  // What is known for one keyword: kAllHave | kSomeHave per thread number.
+  struct KeywordAnswers {
+    std::string keyword;
+    StringIndex threads;
+    std::vector<uint8_t> answers;
+  };
+
   const ThreadView& view_;
-  std::unordered_map<std::string, std::unordered_map<std::string_view, uint8_t>> cache_;
+  // A query names few keywords: a list beats a map.
+  std::vector<KeywordAnswers> cache_;
 };
 
 // True when `email` has `keyword` (lower case).
