@@ -177,4 +177,6 @@ std::string BaseSubject(std::string_view subject) {
   return base;
 }
 
+std::string SubjectSortKey(std::string_view subject) { return SortKey(BaseSubject(subject)); }
+
 }  // namespace konvert::mail

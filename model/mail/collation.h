@@ -28,4 +28,8 @@ std::string SortKey(std::string_view utf8);
 // "[Fwd: …]" wrapper unwrapped. Case is kept, so the result can be shown.
 std::string BaseSubject(std::string_view subject);
 
+// SortKey(BaseSubject(subject)): EmailSummary::subject_key, and what two
+// subjects must share for a reply to join a thread.
+std::string SubjectSortKey(std::string_view subject);
+
 }  // namespace konvert::mail

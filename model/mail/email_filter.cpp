@@ -9,8 +9,9 @@
 namespace konvert::mail {
 namespace {
 
-// RFC 8621 §4.4.1 conditions that search text; the search index comes in a
-// later issue, until then they are refused rather than ignored.
+// RFC 8621 §4.4.1 conditions that search text. They are refused rather than
+// ignored, since ignoring one would widen the results.
+// LIMITATION: the text conditions are unsupportedFilter until a search index exists.
 constexpr std::array<std::string_view, 8> kTextConditions = {
     "text", "from", "to", "cc", "bcc", "subject", "body", "header",
 };

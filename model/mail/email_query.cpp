@@ -62,8 +62,8 @@ Result<EmailComparator> ParseComparator(const rapidjson::Value& value, const std
       if (!ascending.ok()) return ascending.status();
       comparator.is_ascending = *ascending;
     } else if (member_name == "collation") {
-      // LIMITATION: i;ascii-casemap sorts like i;unicode-casemap, the only
-      // folding the stored keys have; they agree on ASCII text.
+      // The stored keys are folded one way only; on ASCII text both agree.
+      // LIMITATION: i;ascii-casemap sorts non-ASCII text like i;unicode-casemap.
       if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
       std::string_view collation = StringOf(member.value);
       if (collation != "i;unicode-casemap" && collation != "i;ascii-casemap") {
@@ -216,6 +216,14 @@ std::vector<std::string> MailboxesNamed(const EmailQueryArgs& args) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+void AddThreadMembers(const std::vector<std::string>& thread_ids, const ThreadView& threads,
+                      std::unordered_set<std::string>* changed) {
+  if (!threads.members) return;
+  for (const std::string& thread_id : thread_ids) {
+    for (const EmailSummary* email : threads.members(thread_id)) changed->insert(email->id);
+  }
 }
 
 Result<EmailQueryResult> RunEmailQuery(const std::vector<const EmailSummary*>& emails,

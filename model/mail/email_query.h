@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "model/mail/email_filter.h"
@@ -58,7 +59,10 @@ struct EmailQueryArgs : QueryWindow {
 // The arguments of Email/queryChanges: `query` holds filter, sort,
 // collapseThreads and calculateTotal with a window of all results, so that
 // RunEmailQuery(emails, args.query) yields the full current list that
-// ComputeQueryChanges (model/mail/query_changes.h) needs.
+// ComputeQueryChanges (model/mail/query_changes.h) needs. With
+// collapseThreads, a thread's first Email can change without itself
+// changing (a newer reply arrives), so the caller passes every Email of each
+// thread that has a changed Email (AddThreadMembers).
 struct EmailQueryChangesArgs {
   EmailQueryArgs query;
   std::string since_query_state;
@@ -81,6 +85,11 @@ Result<EmailQueryChangesArgs> ParseEmailQueryChangesArgs(const rapidjson::Value&
 // duplicates. The caller checks they exist (invalidArguments otherwise) and
 // whether they are synced yet.
 std::vector<std::string> MailboxesNamed(const EmailQueryArgs& args);
+
+// Adds to `changed` the id of every Email in the threads `thread_ids`, for
+// Email/queryChanges with collapseThreads.
+void AddThreadMembers(const std::vector<std::string>& thread_ids, const ThreadView& threads,
+                      std::unordered_set<std::string>* changed);
 
 using EmailQueryResult = QueryResultIds;
 

@@ -84,5 +84,11 @@ TEST(Collation, BaseSubjectStripsReplyMarkers) {
   }
 }
 
+TEST(Collation, SubjectSortKeyMatchesRepliesToTheirOriginal) {
+  EXPECT_EQ(SubjectSortKey("Re: AW: Quarterly REPORT"), SubjectSortKey("quarterly report"));
+  EXPECT_EQ(SubjectSortKey("Ответ: ПЛАН на неделю"), SubjectSortKey("план на неделю"));
+  EXPECT_NE(SubjectSortKey("Re: plan"), SubjectSortKey("plans"));
+}
+
 }  // namespace
 }  // namespace konvert::mail

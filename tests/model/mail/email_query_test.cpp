@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/mail/collation.h"
+#include "model/mail/query_changes.h"
 
 namespace konvert::mail {
 namespace {
@@ -240,6 +241,34 @@ TEST_F(EmailQuery, AnUnknownThreadIsTheEmailAlone) {
   Result<EmailQueryResult> result = RunEmailQuery(pointers_, *args, &empty);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->ids, (Ids{"c", "b", "a"}));
+}
+
+TEST_F(EmailQuery, QueryChangesFollowANewFirstEmailOfACollapsedThread) {
+  Result<EmailQueryChangesArgs> args =
+      ParseEmailQueryChangesArgs(Json(R"({"sinceQueryState": "s1", "collapseThreads": true})"));
+  ASSERT_TRUE(args.ok());
+  Result<EmailQueryResult> before = RunEmailQuery(pointers_, args->query);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->ids, (Ids{"c", "e", "f"}));
+
+  // A newer reply "g" joins t2: t2 is now shown by g, not e, yet e itself
+  // did not change. The change log only says "g was created".
+  emails_.push_back(Email("g", "t2", {"inbox"}, 400, 10));
+  std::vector<const EmailSummary*> now;
+  for (const EmailSummary& email : emails_) now.push_back(&email);
+  ThreadIndex threads(now);
+  Result<EmailQueryResult> after = RunEmailQuery(now, args->query, nullptr);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->ids, (Ids{"g", "c", "f"}));
+
+  std::unordered_set<std::string> changed = {"g"};
+  AddThreadMembers({"t2"}, threads.View(), &changed);
+  EXPECT_EQ(changed, (std::unordered_set<std::string>{"d", "e", "g"}));
+  Result<QueryChanges> changes =
+      ComputeQueryChanges(after->ids, changed, args->up_to_id, args->max_changes);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->removed, (Ids{"d", "e", "g"}));
+  EXPECT_EQ(changes->added, (std::vector<std::pair<std::string, uint64_t>>{{"g", 0}}));
 }
 
 // Property test: over random accounts and windows, RunEmailQuery (which
