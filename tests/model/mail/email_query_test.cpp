@@ -95,6 +95,11 @@ TEST_F(EmailQuery, Filters) {
       {R"({"filter": {"allInThreadHaveKeyword": "$seen"}})", {"c", "b", "a"}},
       {R"({"filter": {"someInThreadHaveKeyword": "$flagged"}})", {"c", "e", "b", "d", "a"}},
       {R"({"filter": {"noneInThreadHaveKeyword": "$flagged"}})", {"f"}},
+      {R"({"filter": {"operator": "OR", "conditions": [{"allInThreadHaveKeyword": "$seen"},
+          {"someInThreadHaveKeyword": "$label1"}, {"noneInThreadHaveKeyword": "$seen"}]}})",
+       {"c", "e", "b", "d", "a", "f"}},
+      {R"({"filter": {"allInThreadHaveKeyword": "$seen", "noneInThreadHaveKeyword": "$label1"}})",
+       {"c", "b", "a"}},
       {R"({"filter": {"inMailbox": "inbox", "hasKeyword": "$seen"}})", {"b", "a"}},
       {R"({"filter": {"operator": "AND", "conditions": [
           {"inMailbox": "inbox"}, {"notKeyword": "$seen"}]}})",
