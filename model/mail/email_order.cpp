@@ -124,9 +124,7 @@ int EmailOrder::CompareColumn(const Column& column, uint32_t a, uint32_t b) cons
   return order < 0 ? -1 : (order > 0 ? 1 : 0);
 }
 
-bool EmailOrder::Less(const SortEntry& a, const SortEntry& b) const {
-  if (a.key != b.key) return a.key < b.key;
-
+bool EmailOrder::LessAfterKey(const SortEntry& a, const SortEntry& b) const {
   for (const Column& column : columns_) {
     int order = CompareColumn(column, a.row, b.row);
     if (order != 0) return order < 0;

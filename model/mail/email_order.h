@@ -41,7 +41,13 @@ class EmailOrder {
 
   const EmailSummary& Row(uint32_t row) const { return *rows_[row]; }
 
-  bool Less(const SortEntry& a, const SortEntry& b) const;
+  // Inline for the common case, which the packed keys decide; sorting
+  // 100,000 entries calls it about two million times.
+  bool Less(const SortEntry& a, const SortEntry& b) const {
+    if (a.key != b.key) return a.key < b.key;
+    if (columns_.empty() && a.tie != b.tie) return a.tie < b.tie;
+    return LessAfterKey(a, b);
+  }
 
  private:
   struct Column {
@@ -51,6 +57,8 @@ class EmailOrder {
   };
 
   int CompareColumn(const Column& column, uint32_t a, uint32_t b) const;
+  // Less for entries with equal packed keys.
+  bool LessAfterKey(const SortEntry& a, const SortEntry& b) const;
 
   ThreadKeywords* threads_;
   std::vector<const EmailSummary*> rows_;
