@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -208,7 +209,9 @@ Status ImapConnection::Login(std::string_view login, std::string_view password) 
   // (RFC 3501 §7.1); ForgetCapabilities() before the command tells us
   // whether it did.
   logged_in_ = true;
-  return RefreshCapabilities();
+  status = RefreshCapabilities();
+  if (!status.ok()) return status;
+  return EnableQresync();
 }
 
 Status ImapConnection::AuthenticatePlain(std::string_view login, std::string_view password) {
@@ -309,6 +312,27 @@ bool ImapConnection::HasCapability(std::string_view name) const {
 
 // Reads the capabilities libetpan has stored from a greeting or a response
 // code, or asks with CAPABILITY when it has none.
+// ENABLE is allowed only before a folder is selected (RFC 5161 §3.1), so
+// QRESYNC (RFC 7162 §3.2.3), which sync relies on, is turned on right after
+// the login for the life of the session.
+Status ImapConnection::EnableQresync() {
+  if (!HasCapability("QRESYNC") || !HasCapability("ENABLE")) return Status::Ok();
+  Status status = Execute("ENABLE", [](mailimap* raw) {
+    mailimap_capability_data* wanted = mailimap_capability_data_new(clist_new());
+    struct mailimap_capability* cap =
+        mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, nullptr, strdup("QRESYNC"));
+    clist_append(wanted->cap_list, cap);
+    mailimap_capability_data* result = nullptr;
+    int code = mailimap_enable(raw, wanted, &result);
+    mailimap_capability_data_free(wanted);
+    if (result != nullptr) mailimap_capability_data_free(result);
+    return code;
+  });
+  if (status.ok()) MarkEnabled("QRESYNC");
+  // A server that refuses is still usable, with CONDSTORE or plain sync.
+  return broken_ ? status : Status::Ok();
+}
+
 Status ImapConnection::RefreshCapabilities() {
   mailimap_connection_info* info = imap_->imap_connection_info;
   if (info == nullptr || info->imap_capability == nullptr) {

@@ -105,6 +105,11 @@ class ImapConnection {
   }
   void MarkEnabled(std::string_view extension) { enabled_.insert(std::string(extension)); }
 
+  // The folder last selected on this session (set by the sync's SELECT),
+  // empty when none.
+  const std::string& selected() const { return selected_; }
+  void set_selected(std::string folder) { selected_ = std::move(folder); }
+
   // A number unique to this connection within the process.
   uint64_t id() const { return id_; }
 
@@ -126,6 +131,7 @@ class ImapConnection {
   Status LoginPlainText(std::string_view login, std::string_view password);
   Status LoginRefused();
   Status RefreshCapabilities();
+  Status EnableQresync();
   void ForgetCapabilities();
   void CloseStream();
   Status StatusFromEtpan(int code, std::string_view imap_command);
@@ -138,6 +144,7 @@ class ImapConnection {
   mailimap* imap_ = nullptr;
   std::set<std::string> capabilities_;
   std::set<std::string> enabled_;
+  std::string selected_;
   uint64_t id_ = 0;
   bool broken_ = false;
   bool logged_in_ = false;

@@ -397,7 +397,6 @@ Result<ChangesResult> AccountIndex::Changes(ChangeType type, std::string_view si
   result.old_state = std::string(since_state);
   result.has_more_changes = more;
   result.new_state = more ? StateOf(reached) : StateOf(last_seq_[static_cast<int>(type)]);
-  if (!more && reached > last_seq_[static_cast<int>(type)]) result.new_state = StateOf(reached);
   for (const std::string& id : order) {
     const Seen& s = seen.at(id);
     if (s.first == ChangeKind::kCreated && s.last == ChangeKind::kDestroyed) continue;

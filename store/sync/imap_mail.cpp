@@ -140,23 +140,6 @@ struct FetchList {
   }
 };
 
-Status EnableQresync(ImapConnection& imap) {
-  if (imap.enabled("QRESYNC")) return Status::Ok();
-  Status status = imap.Execute("ENABLE", [](mailimap* raw) {
-    mailimap_capability_data* wanted = mailimap_capability_data_new(clist_new());
-    struct mailimap_capability* cap =
-        mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, nullptr, strdup("QRESYNC"));
-    clist_append(wanted->cap_list, cap);
-    mailimap_capability_data* result = nullptr;
-    int code = mailimap_enable(raw, wanted, &result);
-    mailimap_capability_data_free(wanted);
-    if (result != nullptr) mailimap_capability_data_free(result);
-    return code;
-  });
-  if (status.ok()) imap.MarkEnabled("QRESYNC");
-  return status;
-}
-
 }  // namespace
 
 bool ImapFolder::HasAttribute(std::string_view attribute) const {
@@ -261,23 +244,9 @@ Result<SelectedFolder> SelectFolder(ImapConnection& imap, const std::string& fol
   SelectedFolder result;
   uint64_t modseq = 0;
   Status status;
-  bool qresync = imap.HasCapability("QRESYNC") && known_uidvalidity != 0 && known_modseq != 0;
-  if (qresync) {
-    status = EnableQresync(imap);
-    if (!status.ok()) return status;
-    FetchList fetched;
-    mailimap_qresync_vanished* vanished = nullptr;
-    status = imap.Execute("SELECT QRESYNC", [&](mailimap* raw) {
-      return mailimap_select_qresync(raw, folder.c_str(), known_uidvalidity, known_modseq, nullptr,
-                                     nullptr, nullptr, &fetched.list, &vanished, &modseq);
-    });
-    if (vanished != nullptr) {
-      result.vanished = ReadSet(vanished->qr_known_uids);
-      mailimap_qresync_vanished_free(vanished);
-    }
-    result.changed = ReadFlagUpdates(fetched.list);
-    result.resynced = true;
-  } else if (imap.HasCapability("CONDSTORE")) {
+  bool qresync = imap.enabled("QRESYNC") && known_uidvalidity != 0 && known_modseq != 0;
+  bool condstore = imap.HasCapability("CONDSTORE");
+  if (condstore) {
     status = imap.Execute("SELECT CONDSTORE", [&](mailimap* raw) {
       return mailimap_select_condstore(raw, folder.c_str(), &modseq);
     });
@@ -285,6 +254,7 @@ Result<SelectedFolder> SelectFolder(ImapConnection& imap, const std::string& fol
     status =
         imap.Execute("SELECT", [&](mailimap* raw) { return mailimap_select(raw, folder.c_str()); });
   }
+  imap.set_selected(status.ok() ? folder : "");
   if (!status.ok()) return status;
 
   const mailimap_selection_info* info = imap.raw()->imap_selection_info;
@@ -293,12 +263,28 @@ Result<SelectedFolder> SelectFolder(ImapConnection& imap, const std::string& fol
   result.status.uidnext = info->sel_uidnext;
   result.status.messages = info->sel_exists;
   result.status.highestmodseq = modseq;
-  // A changed UIDVALIDITY makes the QRESYNC answer meaningless.
-  if (qresync && result.status.uidvalidity != known_uidvalidity) {
-    result.vanished.clear();
-    result.changed.clear();
-    result.resynced = false;
+  if (!qresync || result.status.uidvalidity != known_uidvalidity) return result;
+
+  // RFC 7162 §3.2.6: what changed since the known modseq, expunges included.
+  FetchList fetched;
+  mailimap_qresync_vanished* vanished = nullptr;
+  status = imap.Execute("UID FETCH VANISHED", [&](mailimap* raw) {
+    mailimap_fetch_type* type = mailimap_fetch_type_new_fetch_att_list_empty();
+    mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_uid());
+    mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_flags());
+    mailimap_set* set = mailimap_set_new_interval(1, 0);
+    int code = mailimap_uid_fetch_qresync(raw, set, type, known_modseq, &fetched.list, &vanished);
+    mailimap_set_free(set);
+    mailimap_fetch_type_free(type);
+    return code;
+  });
+  if (vanished != nullptr) {
+    result.vanished = ReadSet(vanished->qr_known_uids);
+    mailimap_qresync_vanished_free(vanished);
   }
+  if (!status.ok()) return status;
+  result.changed = ReadFlagUpdates(fetched.list);
+  result.resynced = true;
   return result;
 }
 
@@ -393,6 +379,38 @@ Result<std::string> FetchRange(ImapConnection& imap, uint32_t uid, uint64_t offs
     if (message.uid == uid) return std::move(message.raw);
   }
   return Status(ErrorKind::kNotFound, "the message is no longer on the IMAP server");
+}
+
+Result<std::vector<std::string>> SharedNamespacePrefixes(ImapConnection& imap) {
+  std::vector<std::string> prefixes;
+  if (!imap.HasCapability("NAMESPACE")) return prefixes;
+  mailimap_namespace_data* data = nullptr;
+  Status status =
+      imap.Execute("NAMESPACE", [&data](mailimap* raw) { return mailimap_namespace(raw, &data); });
+  if (!status.ok()) return status;
+  if (data == nullptr) return prefixes;
+  for (mailimap_namespace_item* item : {data->ns_other, data->ns_shared}) {
+    if (item == nullptr) continue;
+    for (auto* info : Items<mailimap_namespace_info>(item->ns_data_list)) {
+      if (info->ns_prefix != nullptr) prefixes.emplace_back(info->ns_prefix);
+    }
+  }
+  mailimap_namespace_data_free(data);
+  return prefixes;
+}
+
+Result<std::optional<std::string>> MyRights(ImapConnection& imap, const std::string& folder) {
+  if (!imap.HasCapability("ACL")) return std::optional<std::string>();
+  mailimap_acl_myrights_data* data = nullptr;
+  Status status = imap.Execute(
+      "MYRIGHTS", [&](mailimap* raw) { return mailimap_acl_myrights(raw, folder.c_str(), &data); });
+  if (!status.ok()) return status;
+  std::optional<std::string> rights;
+  if (data != nullptr) {
+    if (data->rights != nullptr) rights = std::string(data->rights);
+    mailimap_acl_myrights_data_free(data);
+  }
+  return rights;
 }
 
 }  // namespace konvert

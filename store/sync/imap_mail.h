@@ -72,8 +72,8 @@ Result<std::vector<ImapFolder>> ListFolders(ImapConnection& imap);
 Result<FolderStatus> StatusOf(ImapConnection& imap, const std::string& folder);
 
 // SELECT; with QRESYNC and a known (uidvalidity, modseq), SELECT … (QRESYNC
-// …) so that the answer carries what changed. Enables QRESYNC on the
-// connection first when the server has it.
+// …) so that the answer carries what changed, when the session has QRESYNC
+// enabled (ImapConnection::Login does that when the server offers it).
 Result<SelectedFolder> SelectFolder(ImapConnection& imap, const std::string& folder,
                                     uint32_t known_uidvalidity, uint64_t known_modseq);
 
@@ -93,5 +93,13 @@ Result<std::vector<uint32_t>> SearchAllUids(ImapConnection& imap);
 // when the message is gone.
 Result<std::string> FetchRange(ImapConnection& imap, uint32_t uid, uint64_t offset,
                                uint64_t length);
+
+// The prefixes of the other-users and shared namespaces (RFC 2342), whose
+// folders are not the user's own mailboxes. Empty without NAMESPACE.
+Result<std::vector<std::string>> SharedNamespacePrefixes(ImapConnection& imap);
+
+// MYRIGHTS (RFC 4314 §3.5): the user's rights on `folder`, e.g. "lrswipkxtecda";
+// nullopt when the server has no ACL extension.
+Result<std::optional<std::string>> MyRights(ImapConnection& imap, const std::string& folder);
 
 }  // namespace konvert

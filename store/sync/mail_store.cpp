@@ -1,0 +1,113 @@
+#include "store/sync/mail_store.h"
+
+#include <chrono>
+
+namespace konvert {
+namespace {
+
+// A background slice gives its connection back after about this long, so
+// that the user's own requests never wait long behind the initial sync.
+constexpr std::chrono::milliseconds kSlice{250};
+
+}  // namespace
+
+MailAccount::MailAccount(MailStore* store, std::unique_ptr<AccountIndex> index,
+                         log::Context context)
+    : store_(store),
+      index_(std::move(index)),
+      sync_(index_.get(), context),
+      context_(std::move(context)) {}
+
+Status MailAccount::Prepare(ImapConnection& imap, const Credentials& credentials) {
+  Status status = sync_.Refresh(imap);
+  if (!status.ok()) return status;
+
+  bool incomplete = false;
+  index_->Read([&incomplete](const AccountView& view) {
+    for (const auto& [id, m] : view.mailboxes()) {
+      if (m.selectable && !m.complete()) incomplete = true;
+    }
+  });
+  if (incomplete) StartBackground(credentials);
+  return Status::Ok();
+}
+
+void MailAccount::StartBackground(const Credentials& credentials) {
+  {
+    std::lock_guard lock(mutex_);
+    credentials_ = credentials;
+  }
+  if (store_->stopping_.load() || running_.exchange(true)) return;
+  std::shared_ptr<MailAccount> self = shared_from_this();
+  store_->pool_->Run(
+      credentials, context_.With("task", "initial_sync"),
+      [self](Result<ImapConnection*> connection) { self->BackgroundSlice(std::move(connection)); });
+}
+
+void MailAccount::BackgroundSlice(Result<ImapConnection*> connection) {
+  auto finish = [this] {
+    std::lock_guard lock(mutex_);
+    running_.store(false);
+    idle_.notify_all();
+  };
+  if (!connection.ok()) {
+    log::Warn("initial_sync_paused", context_, {{"error", connection.status().message()}});
+    return finish();
+  }
+
+  auto until = std::chrono::steady_clock::now() + kSlice;
+  bool more = true;
+  while (more && std::chrono::steady_clock::now() < until) {
+    Result<bool> step = sync_.InitialStep(**connection);
+    if (!step.ok()) {
+      log::Warn("initial_sync_paused", context_, {{"error", step.status().message()}});
+      return finish();
+    }
+    more = *step;
+  }
+  if (!more || store_->stopping_.load()) return finish();
+
+  Credentials credentials;
+  {
+    std::lock_guard lock(mutex_);
+    credentials = credentials_;
+  }
+  std::shared_ptr<MailAccount> self = shared_from_this();
+  store_->pool_->Run(
+      credentials, context_.With("task", "initial_sync"),
+      [self](Result<ImapConnection*> next) { self->BackgroundSlice(std::move(next)); });
+}
+
+bool MailAccount::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout, [this] { return !running_.load(); });
+}
+
+MailStore::MailStore(std::unique_ptr<MailCache> cache, ImapSessionPool* pool, log::Context context)
+    : cache_(std::move(cache)), pool_(pool), context_(std::move(context)) {}
+
+MailStore::~MailStore() { Shutdown(); }
+
+Result<std::unique_ptr<MailStore>> MailStore::Open(const std::string& directory,
+                                                   ImapSessionPool* pool,
+                                                   const log::Context& context) {
+  Result<std::unique_ptr<MailCache>> cache = MailCache::Open(directory, context);
+  if (!cache.ok()) return cache.status();
+  return std::unique_ptr<MailStore>(new MailStore(std::move(*cache), pool, context));
+}
+
+Result<std::shared_ptr<MailAccount>> MailStore::Account(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = accounts_.find(account_id); it != accounts_.end()) return it->second;
+  log::Context context = context_.With("account_id", account_id);
+  Result<std::unique_ptr<AccountIndex>> index =
+      AccountIndex::Load(cache_.get(), account_id, context);
+  if (!index.ok()) return index.status();
+  std::shared_ptr<MailAccount> account(new MailAccount(this, std::move(*index), context));
+  accounts_.emplace(account_id, account);
+  return account;
+}
+
+void MailStore::Shutdown() { stopping_.store(true); }
+
+}  // namespace konvert

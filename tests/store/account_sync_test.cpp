@@ -1,0 +1,300 @@
+// AccountSync and AccountIndex against the real Dovecot: the initial sync,
+// catching up with changes another IMAP client made, ids that survive moves,
+// threads across folders, UIDVALIDITY resets and the change log.
+#include "store/sync/account_sync.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "model/server_url.h"
+#include "store/index/account_index.h"
+#include "store/index/mail_cache.h"
+#include "tests/support/mail_stack.h"
+#include "tests/support/raw_imap.h"
+
+namespace konvert {
+namespace {
+
+using testing::FreshUser;
+using testing::MailStack;
+using testing::MailUser;
+using testing::RawImap;
+using testing::SimpleMessage;
+
+class AccountSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    user_ = FreshUser("sync");
+    raw_ = std::make_unique<RawImap>(user_);
+    ASSERT_TRUE(raw_->ok());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("konvert-sync-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
+    OpenCache();
+    ImapEndpoint endpoint;
+    endpoint.url = *ParseServerUrl(MailStack::Get().imap_url());
+    endpoint.allow_plain_loopback = true;
+    endpoint.tls_ca_file = MailStack::Get().ca_file();
+    Result<std::unique_ptr<ImapConnection>> opened = ImapConnection::Open(endpoint, log::Context());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    imap_ = std::move(*opened);
+    ASSERT_TRUE(imap_->Login(user_.login, user_.password).ok());
+  }
+
+  void TearDown() override {
+    sync_.reset();
+    index_.reset();
+    cache_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void OpenCache() {
+    sync_.reset();
+    index_.reset();
+    cache_.reset();
+    Result<std::unique_ptr<MailCache>> cache = MailCache::Open(dir_.string(), log::Context());
+    ASSERT_TRUE(cache.ok()) << cache.status().message();
+    cache_ = std::move(*cache);
+    Result<std::unique_ptr<AccountIndex>> index =
+        AccountIndex::Load(cache_.get(), "acct", log::Context());
+    ASSERT_TRUE(index.ok()) << index.status().message();
+    index_ = std::move(*index);
+    sync_ = std::make_unique<AccountSync>(index_.get(), log::Context());
+  }
+
+  // Refresh, then the initial sync to the end.
+  void SyncAll() {
+    Status refreshed = sync_->Refresh(*imap_);
+    ASSERT_TRUE(refreshed.ok()) << refreshed.message();
+    for (int i = 0; i < 1000; ++i) {
+      Result<bool> more = sync_->InitialStep(*imap_);
+      ASSERT_TRUE(more.ok()) << more.status().message();
+      if (!*more) return;
+    }
+    FAIL() << "initial sync did not finish";
+  }
+
+  std::string MailboxId(const std::string& imap_name) {
+    std::string id;
+    index_->Read([&](const AccountView& view) {
+      for (const auto& [mid, m] : view.mailboxes()) {
+        if (m.imap_name == imap_name) id = mid;
+      }
+    });
+    return id;
+  }
+
+  // Email id -> (mailbox ids, keywords) of every Email.
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> Emails() {
+    std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> out;
+    index_->Read([&](const AccountView& view) {
+      for (const mail::EmailSummary* s : view.summaries()) {
+        out[s->id] = {s->mailbox_ids, s->keywords};
+      }
+    });
+    return out;
+  }
+
+  std::string EmailWithSubjectKey(const std::string& key) {
+    std::string id;
+    index_->Read([&](const AccountView& view) {
+      for (const mail::EmailSummary* s : view.summaries()) {
+        if (s->subject_key == key) id = s->id;
+      }
+    });
+    return id;
+  }
+
+  static inline int counter_ = 0;
+  MailUser user_;
+  std::unique_ptr<RawImap> raw_;
+  std::filesystem::path dir_;
+  std::unique_ptr<MailCache> cache_;
+  std::unique_ptr<AccountIndex> index_;
+  std::unique_ptr<AccountSync> sync_;
+  std::unique_ptr<ImapConnection> imap_;
+};
+
+TEST_F(AccountSyncTest, IndexesEveryFolderWithRolesAndCounts) {
+  raw_->Append("INBOX", SimpleMessage("one"), {"\\Seen"});
+  raw_->Append("INBOX", SimpleMessage("two"));
+  raw_->Append("Archive", SimpleMessage("three"), {"$label1"});
+  SyncAll();
+
+  std::string inbox = MailboxId("INBOX");
+  std::string archive = MailboxId("Archive");
+  ASSERT_FALSE(inbox.empty());
+  ASSERT_FALSE(archive.empty());
+  index_->Read([&](const AccountView& view) {
+    EXPECT_EQ(view.Mailbox(inbox)->role, "inbox");
+    EXPECT_EQ(view.Mailbox(archive)->role, "archive");
+    EXPECT_EQ(view.Mailbox(MailboxId("Sent"))->role, "sent");
+    EXPECT_EQ(view.Counts(inbox).total_emails, 2u);
+    EXPECT_EQ(view.Counts(inbox).unread_emails, 1u);
+    EXPECT_EQ(view.Counts(archive).total_emails, 1u);
+    EXPECT_TRUE(view.Mailbox(inbox)->complete());
+    // The public namespace is not the user's mailbox.
+    for (const auto& [id, m] : view.mailboxes()) {
+      EXPECT_NE(m.imap_name.rfind("Public", 0), 0u) << m.imap_name;
+    }
+  });
+  std::string three = EmailWithSubjectKey("three");
+  ASSERT_FALSE(three.empty());
+  EXPECT_EQ(Emails()[three].second, std::vector<std::string>{"$label1"});
+}
+
+TEST_F(AccountSyncTest, CopyIsOneEmailInTwoMailboxesAndMoveKeepsTheId) {
+  uint32_t uid = raw_->Append("INBOX", SimpleMessage("copied", "c1@example.test"));
+  SyncAll();
+  std::string id = EmailWithSubjectKey("copied");
+  ASSERT_FALSE(id.empty());
+
+  raw_->Select("INBOX");
+  raw_->Copy(uid, "Archive");
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  std::vector<std::string> both = {MailboxId("Archive"), MailboxId("INBOX")};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(Emails()[id].first, both);
+  EXPECT_EQ(Emails().size(), 1u);
+
+  raw_->Move(uid, "Trash");
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  std::vector<std::string> moved = {MailboxId("Archive"), MailboxId("Trash")};
+  std::sort(moved.begin(), moved.end());
+  EXPECT_EQ(Emails()[id].first, moved);
+}
+
+TEST_F(AccountSyncTest, SeesChangesOfAnotherClientAndReplayMatchesFreshState) {
+  uint32_t first = raw_->Append("INBOX", SimpleMessage("first"));
+  uint32_t second = raw_->Append("INBOX", SimpleMessage("second"));
+  SyncAll();
+  std::string email_state = index_->State(ChangeType::kEmail);
+  std::string mailbox_state = index_->State(ChangeType::kMailbox);
+  auto before = Emails();
+  std::string first_id = EmailWithSubjectKey("first");
+  std::string second_id = EmailWithSubjectKey("second");
+
+  raw_->Select("INBOX");
+  raw_->AddFlags(first, {"\\Seen", "$label2"});
+  raw_->Expunge(second);
+  raw_->Append("INBOX", SimpleMessage("third"));
+  raw_->Create("Projects");
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+
+  Result<ChangesResult> changes = index_->Changes(ChangeType::kEmail, email_state, 100);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  std::string third_id = EmailWithSubjectKey("third");
+  EXPECT_EQ(changes->created, std::vector<std::string>{third_id});
+  EXPECT_EQ(changes->updated, std::vector<std::string>{first_id});
+  EXPECT_EQ(changes->destroyed, std::vector<std::string>{second_id});
+  EXPECT_EQ(changes->new_state, index_->State(ChangeType::kEmail));
+
+  Result<ChangesResult> mailbox_changes = index_->Changes(ChangeType::kMailbox, mailbox_state, 100);
+  ASSERT_TRUE(mailbox_changes.ok());
+  EXPECT_EQ(mailbox_changes->created, std::vector<std::string>{MailboxId("Projects")});
+
+  // Replaying the changes on the old list gives the list a fresh read gives.
+  std::set<std::string> replayed;
+  for (const auto& [id, v] : before) replayed.insert(id);
+  for (const std::string& id : changes->destroyed) replayed.erase(id);
+  for (const std::string& id : changes->created) replayed.insert(id);
+  std::set<std::string> fresh;
+  for (const auto& [id, v] : Emails()) fresh.insert(id);
+  EXPECT_EQ(replayed, fresh);
+  EXPECT_EQ(Emails()[first_id].second, (std::vector<std::string>{"$label2", "$seen"}));
+}
+
+TEST_F(AccountSyncTest, MaxChangesPagesThroughTheLog) {
+  SyncAll();
+  std::string state = index_->State(ChangeType::kEmail);
+  for (int i = 0; i < 5; ++i) raw_->Append("INBOX", SimpleMessage("m" + std::to_string(i)));
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+
+  std::set<std::string> seen;
+  for (int round = 0; round < 10; ++round) {
+    Result<ChangesResult> page = index_->Changes(ChangeType::kEmail, state, 2);
+    ASSERT_TRUE(page.ok());
+    EXPECT_LE(page->created.size(), 2u);
+    seen.insert(page->created.begin(), page->created.end());
+    state = page->new_state;
+    if (!page->has_more_changes) break;
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(state, index_->State(ChangeType::kEmail));
+}
+
+TEST_F(AccountSyncTest, UidValidityChangeResetsTheFolderAndOldStates) {
+  raw_->Create("Work");
+  raw_->Append("Work", SimpleMessage("old work"));
+  SyncAll();
+  std::string work = MailboxId("Work");
+  std::string state = index_->State(ChangeType::kEmail);
+  uint32_t old_validity = raw_->UidValidity("Work");
+
+  raw_->Delete("Work");
+  raw_->Create("Work");
+  raw_->Append("Work", SimpleMessage("new work"));
+  ASSERT_NE(raw_->UidValidity("Work"), old_validity);
+  SyncAll();
+
+  EXPECT_EQ(MailboxId("Work"), work);
+  EXPECT_TRUE(EmailWithSubjectKey("old work").empty());
+  EXPECT_FALSE(EmailWithSubjectKey("new work").empty());
+  Result<ChangesResult> changes = index_->Changes(ChangeType::kEmail, state, 100);
+  ASSERT_FALSE(changes.ok());
+  EXPECT_EQ(changes.status().kind(), ErrorKind::kCannotCalculateChanges);
+}
+
+TEST_F(AccountSyncTest, ReplyInSentJoinsTheInboxThread) {
+  raw_->Append("INBOX", SimpleMessage("Plans", "p1@example.test"));
+  raw_->Append("Sent", SimpleMessage("Re: Plans", "p2@example.test", "p1@example.test"));
+  raw_->Append("INBOX", SimpleMessage("Other", "o1@example.test"));
+  SyncAll();
+  std::map<std::string, std::string> threads;
+  index_->Read([&](const AccountView& view) {
+    for (const mail::EmailSummary* s : view.summaries()) threads[s->subject_key] = s->thread_id;
+  });
+  ASSERT_EQ(threads.size(), 2u);
+  std::string plans = threads["plans"];
+  EXPECT_FALSE(plans.empty());
+  EXPECT_NE(threads["other"], plans);
+  index_->Read([&](const AccountView& view) { EXPECT_EQ(view.Thread(plans)->size(), 2u); });
+}
+
+TEST_F(AccountSyncTest, RenamedFolderKeepsItsId) {
+  raw_->Create("Old");
+  raw_->Append("Old", SimpleMessage("kept"));
+  SyncAll();
+  std::string id = MailboxId("Old");
+  raw_->Rename("Old", "New");
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  EXPECT_EQ(MailboxId("New"), id);
+  EXPECT_FALSE(EmailWithSubjectKey("kept").empty());
+}
+
+TEST_F(AccountSyncTest, ReloadFromCacheAndCorruptCacheIsRebuilt) {
+  raw_->Append("INBOX", SimpleMessage("persisted"));
+  SyncAll();
+  auto before = Emails();
+  std::string state = index_->State(ChangeType::kEmail);
+
+  OpenCache();
+  EXPECT_EQ(Emails(), before);
+  EXPECT_EQ(index_->State(ChangeType::kEmail), state);
+
+  // A record that cannot be read: the account starts afresh, and old
+  // states are refused rather than misread.
+  CacheBatch batch;
+  batch.Put(std::string("Aacct\0E", 7) + before.begin()->first, "garbage");
+  ASSERT_TRUE(cache_->Write(batch).ok());
+  OpenCache();
+  EXPECT_TRUE(Emails().empty());
+  SyncAll();
+  EXPECT_EQ(Emails(), before);
+  EXPECT_FALSE(index_->Changes(ChangeType::kEmail, state, 10).ok());
+}
+
+}  // namespace
+}  // namespace konvert
