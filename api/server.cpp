@@ -114,6 +114,8 @@ Status Server::Start() {
   }
   DerivePublicUrl(&config_);
   service_ = std::make_shared<Service>(config_, std::move(server_key_));
+  Status opened = service_->Open();
+  if (!opened.ok()) return opened;
 
   // LIMITATION: Pistache reads a whole body into memory on a reactor thread
   // before Konvert sees the request, parsing a 10 MB body in about a second,

@@ -5,8 +5,11 @@
 
 #include "api/auth/credentials.h"
 #include "api/core/echo.h"
+#include "api/email/methods.h"
 #include "api/http/reply.h"
+#include "api/mailbox/methods.h"
 #include "api/session/session_resource.h"
+#include "api/thread/methods.h"
 
 namespace konvert::api {
 namespace {
@@ -129,6 +132,9 @@ Service::Service(Config config, std::string server_key)
       imap_pool_(EndpointOf(config_), &workers_),
       dispatcher_(limits_, registry_) {
   RegisterCoreMethods(registry_);
+  RegisterMailboxMethods(registry_);
+  RegisterThreadMethods(registry_);
+  RegisterEmailMethods(registry_);
   LoadStaticFiles();
 
   // Our own pages are served from the public URL, or from the listener itself
@@ -143,7 +149,16 @@ Service::Service(Config config, std::string server_key)
 
 Service::~Service() { Shutdown(); }
 
+Status Service::Open() {
+  Result<std::unique_ptr<MailStore>> store =
+      MailStore::Open(config_.data_dir + "/cache", &imap_pool_, log::Context());
+  if (!store.ok()) return store.status();
+  mail_store_ = std::move(*store);
+  return Status::Ok();
+}
+
 void Service::Shutdown() {
+  if (mail_store_ != nullptr) mail_store_->Shutdown();
   imap_pool_.Shutdown();
   workers_.Shutdown();
 }

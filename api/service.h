@@ -35,6 +35,7 @@
 #include "model/jmap/limits.h"
 #include "store/imap/session_pool.h"
 #include "store/log/logger.h"
+#include "store/sync/mail_store.h"
 #include "store/worker_pool.h"
 
 namespace konvert::api {
@@ -43,6 +44,11 @@ class Service {
  public:
   Service(Config config, std::string server_key);
   ~Service();
+
+  // Opens the mail cache under the data directory. Fails with kServerFail
+  // when it cannot be opened (e.g. another konvert uses the same directory).
+  // Main thread, before the first request.
+  Status Open();
 
   // Reactor thread. Answers every request exactly once.
   void Handle(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter writer);
@@ -129,6 +135,7 @@ class Service {
   VerifiedPasswords verified_;
   WorkerPool workers_;
   ImapSessionPool imap_pool_;
+  std::unique_ptr<MailStore> mail_store_;
   MethodRegistry registry_;
   Dispatcher dispatcher_;
 

@@ -32,9 +32,11 @@ void Service::HandleApi(const Pistache::Http::Request& request, Writer writer, E
   // The per-account limit counts requests whose credentials IMAP accepted:
   // counted earlier, anyone could lock an account out with wrong passwords.
   std::string login = identity->credentials.login;
+  Credentials credentials = identity->credentials;
   std::string body = request.body();
   WithImap(*identity, writer, exchange,
-           [this, writer, exchange, login, body = std::move(body)](ImapConnection& imap) {
+           [this, writer, exchange, login, credentials = std::move(credentials),
+            body = std::move(body)](ImapConnection& imap) {
              if (!EnterRequest(login)) {
                return Fail(writer, exchange,
                            Status(ErrorKind::kLimit,
@@ -47,6 +49,9 @@ void Service::HandleApi(const Pistache::Http::Request& request, Writer writer, E
              context.log = exchange.log.With("account", login);
              context.imap = &imap;
              context.session_state = SessionStateFor(login, config_.public_url, limits_);
+             context.limits = limits_;
+             context.credentials = credentials;
+             context.mail_store = mail_store_.get();
 
              ApiReply reply = dispatcher_.Handle(body, context);
              LeaveRequest(login);

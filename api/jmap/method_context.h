@@ -13,9 +13,12 @@
 #include <vector>
 
 #include "model/jmap/created_ids.h"
+#include "model/jmap/limits.h"
 #include "rapidjson/document.h"
 #include "store/imap/imap_connection.h"
+#include "store/imap/session_pool.h"
 #include "store/log/logger.h"
+#include "store/sync/mail_store.h"
 
 namespace konvert::api {
 
@@ -39,6 +42,18 @@ struct MethodContext {
 
   // The session object's current `state`, echoed as `sessionState`.
   std::string session_state;
+
+  // The limits advertised in the session (maxObjectsInGet, …).
+  jmap::Limits limits;
+
+  // The user's login and password, kept for the background sync's own
+  // connections; never logged.
+  Credentials credentials;
+  // The server's mail index; null in unit tests of methods that need none.
+  // Mail methods reach the account through PreparedMail (api/mail/).
+  MailStore* mail_store = nullptr;
+  std::shared_ptr<MailAccount> mail;
+  bool mail_prepared = false;
 
   // Creation id -> server id for this request (RFC 8620 §5.3). A handler adds
   // each record it creates and resolves "#creationId" through it.

@@ -50,7 +50,7 @@ void CoreCapability(Writer& w, const jmap::Limits& limits) {
   w.EndObject();
 }
 
-// RFC 8621 §1.3.1. Sort options are listed as the query methods gain them.
+// RFC 8621 §1.3.1.
 void MailAccountCapability(Writer& w, const jmap::Limits& limits) {
   w.StartObject();
   Key(w, "maxMailboxesPerEmail");
@@ -63,6 +63,10 @@ void MailAccountCapability(Writer& w, const jmap::Limits& limits) {
   w.Uint64(limits.max_size_upload);
   Key(w, "emailQuerySortOptions");
   w.StartArray();
+  for (const char* option : {"receivedAt", "sentAt", "size", "from", "to", "subject", "hasKeyword",
+                             "allInThreadHaveKeyword", "someInThreadHaveKeyword"}) {
+    String(w, option);
+  }
   w.EndArray();
   Key(w, "mayCreateTopLevelMailbox");
   w.Bool(true);

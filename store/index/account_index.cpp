@@ -595,7 +595,23 @@ std::string AccountIndex::AssignThread(Pending& pending, const FetchedEmail& mes
 
 void AccountIndex::AddCopy(Pending& pending, const std::string& mailbox_id, FetchedEmail message) {
   std::map<uint32_t, std::string>& uids = uids_[mailbox_id];
-  if (uids.count(message.uid) != 0) DropCopy(pending, mailbox_id, message.uid);
+  if (auto known = uids.find(message.uid); known != uids.end()) {
+    // Fetched again (a query read it from IMAP before the sync did): only
+    // its keywords may have moved on.
+    if (known->second == message.summary.id) {
+      for (Location& location : emails_[known->second].locations) {
+        if (location.mailbox_id != mailbox_id || location.uid != message.uid) continue;
+        if (location.keywords == message.keywords) return;
+        location.keywords = std::move(message.keywords);
+        pending.batch.Put(Key(kLocation, mailbox_id + '\0' + BigEndian(message.uid, 4)),
+                          EncodeLocation(known->second, location.keywords));
+        pending.touched_emails.insert(known->second);
+        pending.touched_mailboxes.insert(mailbox_id);
+      }
+      return;
+    }
+    DropCopy(pending, mailbox_id, message.uid);
+  }
 
   const std::string id = message.summary.id;
   auto it = emails_.find(id);

@@ -435,6 +435,59 @@ Result<bool> AccountSync::InitialStep(ImapConnection& imap, const std::string& f
   return StepLocked(imap, first);
 }
 
+Result<ImapPage> AccountSync::PageFromImap(ImapConnection& imap, const std::string& mailbox_id,
+                                           ImapSortKey key, bool ascending, int64_t position,
+                                           uint64_t limit) {
+  std::lock_guard lock(mutex_);
+  std::optional<MailboxState> mailbox;
+  index_->Read([&](const AccountView& view) {
+    if (const MailboxState* m = view.Mailbox(mailbox_id)) mailbox = *m;
+  });
+  if (!mailbox.has_value()) return Status(ErrorKind::kNotFound, "no such mailbox");
+
+  Result<SelectedFolder> selected = SelectFolder(imap, mailbox->imap_name, 0, 0);
+  if (!selected.ok()) return selected.status();
+  Result<std::vector<uint32_t>> uids = SortUids(imap, key, !ascending);
+  if (!uids.ok()) return uids.status();
+
+  ImapPage page;
+  page.total = uids->size();
+  int64_t start =
+      position < 0 ? std::max<int64_t>(0, static_cast<int64_t>(page.total) + position) : position;
+  page.position = std::min<uint64_t>(static_cast<uint64_t>(start), page.total);
+  uint64_t end = std::min<uint64_t>(page.total, page.position + limit);
+  std::vector<uint32_t> wanted(uids->begin() + static_cast<std::ptrdiff_t>(page.position),
+                               uids->begin() + static_cast<std::ptrdiff_t>(end));
+
+  // Index what the page needs and the initial sync has not reached yet.
+  std::vector<uint32_t> missing;
+  index_->Read([&](const AccountView& view) {
+    for (uint32_t uid : wanted) {
+      if (view.At(mailbox_id, uid) == nullptr) missing.push_back(uid);
+    }
+  });
+  std::sort(missing.begin(), missing.end());
+  std::vector<FetchedEmail> emails;
+  for (uint32_t uid : missing) {
+    Result<std::vector<FetchedMessage>> fetched = FetchMessages(imap, uid, uid, true);
+    if (!fetched.ok()) return fetched.status();
+    for (const FetchedMessage& message : *fetched) emails.push_back(IngestMessage(message));
+  }
+  if (!emails.empty()) {
+    Status added = index_->AddMessages(mailbox_id, std::move(emails));
+    if (!added.ok()) return added;
+  }
+
+  index_->Read([&](const AccountView& view) {
+    for (uint32_t uid : wanted) {
+      if (const AccountView::EmailEntry* entry = view.At(mailbox_id, uid)) {
+        page.ids.push_back(entry->summary.id);
+      }
+    }
+  });
+  return page;
+}
+
 Status AccountSync::CompleteMailbox(ImapConnection& imap, const std::string& mailbox_id) {
   std::lock_guard lock(mutex_);
   for (;;) {

@@ -29,12 +29,20 @@
 #include "store/imap/imap_connection.h"
 #include "store/index/account_index.h"
 #include "store/log/logger.h"
+#include "store/sync/imap_mail.h"
 
 namespace konvert {
 
 // Top-level folders that hold contacts and calendar events (DESIGN.md
 // decision 2); they and their children are never shown as mailboxes.
 inline constexpr const char* kHiddenFolders[] = {"Contacts", "Calendar"};
+
+// One page of a folder read straight from IMAP (DESIGN.md decision 3).
+struct ImapPage {
+  std::vector<std::string> ids;  // Email ids in the server's sort order
+  uint64_t position = 0;
+  uint64_t total = 0;
+};
 
 struct SyncOptions {
   // Messages fetched whole per UID FETCH at most, and bytes per batch at
@@ -56,6 +64,14 @@ class AccountSync {
   // Fetches one batch of older messages; `first` names a mailbox to fill
   // before any other. Returns true while some folder is still incomplete.
   Result<bool> InitialStep(ImapConnection& imap, const std::string& first = "");
+
+  // A page of `mailbox_id` sorted by the server (UID SORT, or UID order),
+  // for a query on a folder whose initial sync is not finished: the
+  // messages of the page that are not indexed yet are fetched and indexed on
+  // the way. `position` may be negative (from the end). kNotFound for an
+  // unknown mailbox; IMAP errors as they come.
+  Result<ImapPage> PageFromImap(ImapConnection& imap, const std::string& mailbox_id,
+                                ImapSortKey key, bool ascending, int64_t position, uint64_t limit);
 
   // Runs InitialStep on `mailbox_id` until it is complete. Blocks for as
   // long as that folder takes.

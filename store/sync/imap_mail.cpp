@@ -381,6 +381,34 @@ Result<std::string> FetchRange(ImapConnection& imap, uint32_t uid, uint64_t offs
   return Status(ErrorKind::kNotFound, "the message is no longer on the IMAP server");
 }
 
+Result<std::vector<uint32_t>> SortUids(ImapConnection& imap, ImapSortKey key, bool reverse) {
+  if (!imap.HasCapability("SORT")) {
+    if (key != ImapSortKey::kArrival) {
+      return Status(ErrorKind::kServerFail, "IMAP server cannot SORT");
+    }
+    Result<std::vector<uint32_t>> uids = SearchAllUids(imap);
+    if (uids.ok() && reverse) std::reverse(uids->begin(), uids->end());
+    return uids;
+  }
+  int type = key == ImapSortKey::kArrival ? MAILIMAP_SORT_KEY_ARRIVAL
+             : key == ImapSortKey::kDate  ? MAILIMAP_SORT_KEY_DATE
+                                          : MAILIMAP_SORT_KEY_SIZE;
+  clist* found = nullptr;
+  Status status = imap.Execute("UID SORT", [&](mailimap* raw) {
+    mailimap_sort_key* sort = mailimap_sort_key_new(type, reverse ? 1 : 0, nullptr);
+    mailimap_search_key* all = mailimap_search_key_new_all();
+    int code = mailimap_uid_sort(raw, "UTF-8", sort, all, &found);
+    mailimap_sort_key_free(sort);
+    mailimap_search_key_free(all);
+    return code;
+  });
+  if (!status.ok()) return status;
+  std::vector<uint32_t> uids;
+  for (auto* uid : Items<uint32_t>(found)) uids.push_back(*uid);
+  if (found != nullptr) mailimap_search_result_free(found);
+  return uids;
+}
+
 Result<std::vector<std::string>> SharedNamespacePrefixes(ImapConnection& imap) {
   std::vector<std::string> prefixes;
   if (!imap.HasCapability("NAMESPACE")) return prefixes;

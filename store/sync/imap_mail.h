@@ -94,6 +94,13 @@ Result<std::vector<uint32_t>> SearchAllUids(ImapConnection& imap);
 Result<std::string> FetchRange(ImapConnection& imap, uint32_t uid, uint64_t offset,
                                uint64_t length);
 
+enum class ImapSortKey { kArrival, kDate, kSize };
+
+// UID SORT (RFC 5256) of every message in the selected folder; without the
+// SORT extension, UID SEARCH ALL (UID order is arrival order) for kArrival,
+// and kServerFail otherwise.
+Result<std::vector<uint32_t>> SortUids(ImapConnection& imap, ImapSortKey key, bool reverse);
+
 // The prefixes of the other-users and shared namespaces (RFC 2342), whose
 // folders are not the user's own mailboxes. Empty without NAMESPACE.
 Result<std::vector<std::string>> SharedNamespacePrefixes(ImapConnection& imap);

@@ -1,0 +1,33 @@
+#include "api/mail/mail_access.h"
+
+namespace konvert::api {
+
+Status CheckAccountId(const MethodContext& ctx, const rapidjson::Value& args) {
+  auto it = args.FindMember("accountId");
+  if (it == args.MemberEnd() || !it->value.IsString()) {
+    return Status(ErrorKind::kInvalidArguments, "accountId: required, a string");
+  }
+  if (std::string_view(it->value.GetString(), it->value.GetStringLength()) != ctx.account_id) {
+    return Status(ErrorKind::kAccountNotFound, "accountId: no such account");
+  }
+  return Status::Ok();
+}
+
+Result<MailAccount*> PreparedMail(MethodContext& ctx) {
+  if (ctx.mail_store == nullptr || ctx.imap == nullptr) {
+    return Status(ErrorKind::kServerFail, "mail is not available on this server");
+  }
+  if (ctx.mail == nullptr) {
+    Result<std::shared_ptr<MailAccount>> account = ctx.mail_store->Account(ctx.account_id);
+    if (!account.ok()) return account.status();
+    ctx.mail = std::move(*account);
+  }
+  if (!ctx.mail_prepared) {
+    Status prepared = ctx.mail->Prepare(*ctx.imap, ctx.credentials);
+    if (!prepared.ok()) return prepared;
+    ctx.mail_prepared = true;
+  }
+  return ctx.mail.get();
+}
+
+}  // namespace konvert::api
