@@ -96,6 +96,9 @@ class ImapSessionPool {
   // Blocks while logging the connections out.
   size_t CloseIdleSince(std::chrono::steady_clock::time_point cutoff);
 
+  // The server every connection of the pool goes to.
+  const ImapEndpoint& endpoint() const { return endpoint_; }
+
   // The user's live connections (busy and idle) and waiting tasks.
   size_t connections(std::string_view login) const;
   size_t waiting(std::string_view login) const;

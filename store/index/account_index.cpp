@@ -97,21 +97,25 @@ std::string EncodeMailbox(const MailboxState& m) {
   w.Uint(m.initial_low);
   w.Uint(m.highestmodseq);
   w.Bool(m.initialised);
+  w.Uint(m.server_messages);
+  w.Uint(m.server_unseen);
   return w.Take();
 }
 
 bool DecodeMailbox(std::string_view data, MailboxState* m) {
   RecordReader r(data);
-  uint64_t delimiter = 0, uidvalidity = 0, uidnext = 0, low = 0;
+  uint64_t delimiter = 0, uidvalidity = 0, uidnext = 0, low = 0, messages = 0, unseen = 0;
   bool has_parent = false, has_role = false;
   std::string parent, role;
   if (!ReadVersion(r) || !r.Bytes(&m->imap_name) || !r.Uint(&delimiter) || !r.Bytes(&m->name) ||
       !r.Bool(&has_parent) || !r.Bytes(&parent) || !r.Bool(&has_role) || !r.Bytes(&role) ||
       !r.Bool(&m->subscribed) || !r.Bool(&m->selectable) || !r.Bytes(&m->rights) ||
       !r.Uint(&uidvalidity) || !r.Uint(&uidnext) || !r.Uint(&low) || !r.Uint(&m->highestmodseq) ||
-      !r.Bool(&m->initialised)) {
+      !r.Bool(&m->initialised) || !r.Uint(&messages) || !r.Uint(&unseen)) {
     return false;
   }
+  m->server_messages = static_cast<uint32_t>(messages);
+  m->server_unseen = static_cast<uint32_t>(unseen);
   m->delimiter = static_cast<char>(delimiter);
   if (has_parent) m->parent_id = parent;
   if (has_role) m->role = role;
@@ -523,6 +527,8 @@ Status AccountIndex::SaveSyncState(const MailboxState& mailbox) {
   known.initial_low = mailbox.initial_low;
   known.highestmodseq = mailbox.highestmodseq;
   known.initialised = mailbox.initialised;
+  known.server_messages = mailbox.server_messages;
+  known.server_unseen = mailbox.server_unseen;
   CacheBatch batch;
   batch.Put(Key(kMailbox, known.id), EncodeMailbox(known));
   return cache_->Write(batch);
@@ -817,7 +823,19 @@ MailboxCounts AccountView::Counts(std::string_view mailbox_id) const {
   std::lock_guard lock(index_->summaries_mutex_);
   index_->ComputeCounts();
   auto it = index_->counts_.find(std::string(mailbox_id));
-  return it == index_->counts_.end() ? MailboxCounts() : it->second;
+  MailboxCounts counts = it == index_->counts_.end() ? MailboxCounts() : it->second;
+
+  // LIMITATION: until a folder's initial sync is done its counts are the
+  // server's STATUS (copies, not distinct Emails; threads not known, so
+  // taken as one per message).
+  const MailboxState* m = Mailbox(mailbox_id);
+  if (m != nullptr && !m->complete() && m->server_messages > counts.total_emails) {
+    counts.total_emails = m->server_messages;
+    counts.unread_emails = std::max<uint64_t>(counts.unread_emails, m->server_unseen);
+    counts.total_threads = std::max(counts.total_threads, counts.total_emails);
+    counts.unread_threads = std::max(counts.unread_threads, counts.unread_emails);
+  }
+  return counts;
 }
 
 const AccountView::EmailEntry* AccountView::At(std::string_view mailbox_id, uint32_t uid) const {

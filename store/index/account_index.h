@@ -64,6 +64,10 @@ struct MailboxState {
   uint32_t initial_low = 0;
   uint64_t highestmodseq = 0;
   bool initialised = false;  // uidvalidity and the counters above are known
+  // What the server's STATUS said at the last look; stands in for the
+  // counts while the initial sync has not indexed the whole folder.
+  uint32_t server_messages = 0;
+  uint32_t server_unseen = 0;
 
   bool complete() const { return initialised && initial_low <= 1; }
 };

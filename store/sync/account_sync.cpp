@@ -233,9 +233,13 @@ Status AccountSync::RefreshFolders(ImapConnection& imap) {
 }
 
 Status AccountSync::Initialise(ImapConnection& imap, const MailboxState& mailbox) {
+  Result<FolderStatus> counts = StatusOf(imap, mailbox.imap_name);
+  if (!counts.ok()) return counts.status();
   Result<SelectedFolder> selected = SelectFolder(imap, mailbox.imap_name, 0, 0);
   if (!selected.ok()) return selected.status();
   MailboxState m = mailbox;
+  m.server_messages = counts->messages;
+  m.server_unseen = counts->unseen;
   m.uidvalidity = selected->status.uidvalidity;
   m.synced_uidnext = selected->status.uidnext;
   m.initial_low = selected->status.messages == 0 ? 1 : selected->status.uidnext;
@@ -323,6 +327,10 @@ Status AccountSync::RefreshFolder(ImapConnection& imap, const MailboxState& mail
   }
 
   MailboxState m = mailbox;
+  if (status->uidvalidity != 0) {
+    m.server_messages = status->messages;
+    m.server_unseen = status->unseen;
+  }
   m.synced_uidnext = std::max(mailbox.synced_uidnext, now.uidnext);
   m.highestmodseq = now.highestmodseq;
   return index_->SaveSyncState(m);
@@ -413,14 +421,6 @@ Result<bool> AccountSync::StepLocked(ImapConnection& imap, const std::string& fi
   if (after - before < window / 4) window = std::min(kMaxWindow, window * 4);
 
   m.initial_low = start;
-  // Refresh may have moved these meanwhile only under our own lock; keep
-  // the index's view of everything but initial_low.
-  index_->Read([&](const AccountView& view) {
-    if (const MailboxState* now = view.Mailbox(m.id)) {
-      m.synced_uidnext = now->synced_uidnext;
-      m.highestmodseq = now->highestmodseq;
-    }
-  });
   status = index_->SaveSyncState(m);
   if (!status.ok()) return status;
   if (m.complete()) {

@@ -198,6 +198,7 @@ Result<FolderStatus> StatusOf(ImapConnection& imap, const std::string& folder) {
   Status status = imap.Execute("STATUS", [&](mailimap* raw) {
     mailimap_status_att_list* atts = mailimap_status_att_list_new_empty();
     mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
+    mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UNSEEN);
     mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDNEXT);
     mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDVALIDITY);
     if (condstore) mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_HIGHESTMODSEQ);
@@ -209,6 +210,9 @@ Result<FolderStatus> StatusOf(ImapConnection& imap, const std::string& folder) {
       switch (info->st_att) {
         case MAILIMAP_STATUS_ATT_MESSAGES:
           result.messages = info->st_value;
+          break;
+        case MAILIMAP_STATUS_ATT_UNSEEN:
+          result.unseen = info->st_value;
           break;
         case MAILIMAP_STATUS_ATT_UIDNEXT:
           result.uidnext = info->st_value;

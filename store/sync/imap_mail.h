@@ -36,6 +36,7 @@ struct FolderStatus {
   uint32_t uidvalidity = 0;
   uint32_t uidnext = 0;
   uint32_t messages = 0;
+  uint32_t unseen = 0;         // STATUS only
   uint64_t highestmodseq = 0;  // 0 without CONDSTORE
 };
 
@@ -68,7 +69,7 @@ struct FetchedMessage {
 // LIST "" "*" and LSUB "" "*" (personal namespace only).
 Result<std::vector<ImapFolder>> ListFolders(ImapConnection& imap);
 
-// STATUS (MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]).
+// STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]).
 Result<FolderStatus> StatusOf(ImapConnection& imap, const std::string& folder);
 
 // SELECT; with QRESYNC and a known (uidvalidity, modseq), SELECT … (QRESYNC

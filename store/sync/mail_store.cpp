@@ -9,6 +9,9 @@ namespace {
 // that the user's own requests never wait long behind the initial sync.
 constexpr std::chrono::milliseconds kSlice{250};
 
+// An account's IDLE connection is given up this long after its last request.
+constexpr std::chrono::minutes kWatchAfterUse{15};
+
 }  // namespace
 
 MailAccount::MailAccount(MailStore* store, std::unique_ptr<AccountIndex> index,
@@ -21,6 +24,7 @@ MailAccount::MailAccount(MailStore* store, std::unique_ptr<AccountIndex> index,
 Status MailAccount::Prepare(ImapConnection& imap, const Credentials& credentials) {
   Status status = sync_.Refresh(imap);
   if (!status.ok()) return status;
+  StartWatcher(credentials);
 
   bool incomplete = false;
   index_->Read([&incomplete](const AccountView& view) {
@@ -78,6 +82,63 @@ void MailAccount::BackgroundSlice(Result<ImapConnection*> connection) {
       [self](Result<ImapConnection*> next) { self->BackgroundSlice(std::move(next)); });
 }
 
+void MailAccount::StartWatcher(const Credentials& credentials) {
+  std::lock_guard lock(mutex_);
+  credentials_ = credentials;
+  last_used_ = std::chrono::steady_clock::now();
+  if (store_->stopping_.load() || (watcher_ != nullptr && watcher_->running())) return;
+  std::weak_ptr<MailAccount> weak = weak_from_this();
+  watcher_ = std::make_unique<IdleWatcher>(
+      store_->pool_->endpoint(), credentials, context_,
+      [weak] {
+        if (auto self = weak.lock()) self->QueueRefresh();
+      },
+      [weak] {
+        auto self = weak.lock();
+        if (self == nullptr || self->store_->stopping_.load()) return false;
+        std::lock_guard lock(self->mutex_);
+        return std::chrono::steady_clock::now() - self->last_used_ < kWatchAfterUse;
+      });
+}
+
+void MailAccount::StopWatcher() {
+  std::unique_ptr<IdleWatcher> watcher;
+  {
+    std::lock_guard lock(mutex_);
+    watcher = std::move(watcher_);
+  }
+  watcher.reset();
+}
+
+void MailAccount::QueueRefresh() {
+  // One catch-up waiting is enough however much news arrives meanwhile.
+  if (refresh_queued_.exchange(true) || store_->stopping_.load()) return;
+  Credentials credentials;
+  {
+    std::lock_guard lock(mutex_);
+    credentials = credentials_;
+  }
+  std::shared_ptr<MailAccount> self = shared_from_this();
+  store_->pool_->Run(
+      credentials, context_.With("task", "idle_refresh"),
+      [self](Result<ImapConnection*> connection) {
+        self->refresh_queued_.store(false);
+        if (!connection.ok()) return;
+        Status status = self->sync_.Refresh(**connection);
+        if (!status.ok()) {
+          log::Warn("idle_refresh_failed", self->context_, {{"error", status.message()}});
+        }
+        std::lock_guard lock(self->mutex_);
+        self->idle_refreshes_.fetch_add(1);
+        self->idle_.notify_all();
+      });
+}
+
+bool MailAccount::WaitIdleRefresh(uint64_t seen, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout, [&] { return idle_refreshes_.load() > seen; });
+}
+
 bool MailAccount::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   return idle_.wait_for(lock, timeout, [this] { return !running_.load(); });
@@ -108,6 +169,14 @@ Result<std::shared_ptr<MailAccount>> MailStore::Account(const std::string& accou
   return account;
 }
 
-void MailStore::Shutdown() { stopping_.store(true); }
+void MailStore::Shutdown() {
+  stopping_.store(true);
+  std::map<std::string, std::shared_ptr<MailAccount>> accounts;
+  {
+    std::lock_guard lock(mutex_);
+    accounts = accounts_;
+  }
+  for (auto& [id, account] : accounts) account->StopWatcher();
+}
 
 }  // namespace konvert

@@ -25,6 +25,7 @@
 #include "store/index/mail_cache.h"
 #include "store/log/logger.h"
 #include "store/sync/account_sync.h"
+#include "store/sync/idle_watcher.h"
 
 namespace konvert {
 
@@ -43,6 +44,11 @@ class MailAccount : public std::enable_shared_from_this<MailAccount> {
   // True while the background initial sync has work queued or running.
   bool syncing() const { return running_.load(); }
 
+  // How many catch-ups IDLE news has led to so far, and a wait until that
+  // number exceeds `seen` (or `timeout` passes). For tests.
+  uint64_t idle_refreshes() const { return idle_refreshes_.load(); }
+  bool WaitIdleRefresh(uint64_t seen, std::chrono::milliseconds timeout);
+
   // Blocks until the background sync has nothing left to do or failed, or
   // `timeout` passed; returns whether it is idle. For tests and benchmarks.
   bool WaitIdle(std::chrono::milliseconds timeout);
@@ -52,6 +58,9 @@ class MailAccount : public std::enable_shared_from_this<MailAccount> {
   MailAccount(MailStore* store, std::unique_ptr<AccountIndex> index, log::Context context);
   void StartBackground(const Credentials& credentials);
   void BackgroundSlice(Result<ImapConnection*> connection);
+  void StartWatcher(const Credentials& credentials);
+  void QueueRefresh();
+  void StopWatcher();
 
   MailStore* const store_;
   std::unique_ptr<AccountIndex> index_;
@@ -62,6 +71,10 @@ class MailAccount : public std::enable_shared_from_this<MailAccount> {
   std::condition_variable idle_;
   Credentials credentials_;
   std::atomic<bool> running_{false};
+  std::unique_ptr<IdleWatcher> watcher_;
+  std::chrono::steady_clock::time_point last_used_;
+  std::atomic<bool> refresh_queued_{false};
+  std::atomic<uint64_t> idle_refreshes_{0};
 };
 
 class MailStore {

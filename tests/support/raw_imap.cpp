@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <ctime>
 
 #include "model/server_url.h"
 
@@ -56,13 +57,22 @@ RawImap::RawImap(const MailUser& user) {
 RawImap::~RawImap() = default;
 
 uint32_t RawImap::Append(const std::string& folder, const std::string& raw,
-                         const std::vector<std::string>& flags) {
+                         const std::vector<std::string>& flags, int64_t received_at) {
   uint32_t uidvalidity = 0, uid = 0;
   Status status = connection_->Execute("APPEND", [&](mailimap* imap) {
     mailimap_flag_list* list = FlagList(flags);
-    int code = mailimap_uidplus_append(imap, folder.c_str(), list, nullptr, raw.data(), raw.size(),
+    mailimap_date_time* date = nullptr;
+    if (received_at != 0) {
+      time_t t = static_cast<time_t>(received_at);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      date = mailimap_date_time_new(tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+                                    tm.tm_min, tm.tm_sec, 0);
+    }
+    int code = mailimap_uidplus_append(imap, folder.c_str(), list, date, raw.data(), raw.size(),
                                        &uidvalidity, &uid);
     mailimap_flag_list_free(list);
+    if (date != nullptr) mailimap_date_time_free(date);
     return code;
   });
   EXPECT_TRUE(status.ok()) << "APPEND " << folder << ": " << status.message();

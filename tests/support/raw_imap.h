@@ -25,9 +25,10 @@ class RawImap {
   bool ok() const { return connection_ != nullptr; }
   ImapConnection& connection() { return *connection_; }
 
-  // APPEND with `flags` (e.g. {"\\Seen", "$label1"}); the new UID (UIDPLUS).
+  // APPEND with `flags` (e.g. {"\\Seen", "$label1"}) and, when not 0, an
+  // INTERNALDATE of `received_at` (UTC seconds); the new UID (UIDPLUS).
   uint32_t Append(const std::string& folder, const std::string& raw,
-                  const std::vector<std::string>& flags = {});
+                  const std::vector<std::string>& flags = {}, int64_t received_at = 0);
   void Select(const std::string& folder);
   // UID STORE +FLAGS / -FLAGS in the selected folder.
   void AddFlags(uint32_t uid, const std::vector<std::string>& flags);
