@@ -1,11 +1,10 @@
 #include "store/index/account_index.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <mutex>
 #include <set>
 
+#include "store/index/hashed_id.h"
 #include "store/index/record_codec.h"
 
 namespace konvert {
@@ -36,22 +35,6 @@ uint64_t FromBigEndian(std::string_view bytes) {
   uint64_t value = 0;
   for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
   return value;
-}
-
-std::string NewEpoch() {
-  unsigned char bytes[6];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    uint64_t now =
-        static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
-    for (unsigned char& b : bytes) b = static_cast<unsigned char>(now >>= 8);
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
 }
 
 void Insert(std::vector<std::string>* sorted, const std::string& value) {
@@ -174,6 +157,10 @@ bool DecodeChange(std::string_view data, ChangeType* type, ChangeKind* kind, std
   return r.at_end();
 }
 
+std::string ThreadIdFor(const std::string& root, const std::string& subject_key) {
+  return HashedId('T', root + '\0' + subject_key, 12);
+}
+
 bool Unread(const std::vector<std::string>& keywords) {
   return !std::binary_search(keywords.begin(), keywords.end(), "$seen") &&
          !std::binary_search(keywords.begin(), keywords.end(), "$draft");
@@ -224,7 +211,7 @@ Result<std::unique_ptr<AccountIndex>> AccountIndex::Load(MailCache* cache, std::
 Status AccountIndex::StartFresh() {
   Status deleted = cache_->DeletePrefix(Key(kMeta).substr(0, account_id_.size() + 2));
   if (!deleted.ok()) return deleted;
-  epoch_ = NewEpoch();
+  epoch_ = RandomHex(6);
   Pending pending;
   PutMeta(pending);
   return cache_->Write(pending.batch);
@@ -582,9 +569,13 @@ std::string AccountIndex::AssignThread(Pending& pending, const FetchedEmail& mes
     }
   }
   if (thread.empty()) {
-    // Named after its first Email; should that id return after its thread
-    // lives on without it, the Email simply rejoins it.
-    thread = "T" + message.summary.id.substr(1);
+    // Named after the conversation's root message and subject, so that a
+    // rebuilt cache names it the same whatever order it meets the messages
+    // in; a message without ids starts a thread named after itself.
+    std::string root =
+        !message.references.empty() ? message.references.front() : message.message_id;
+    thread = root.empty() ? "T" + message.summary.id.substr(1)
+                          : ThreadIdFor(root, message.summary.subject_key);
     auto existing = threads_.find(thread);
     if (existing == threads_.end() || existing->second.empty()) {
       thread_subjects_[thread] = message.summary.subject_key;

@@ -1,12 +1,11 @@
 #include "store/sync/account_sync.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "model/mail/mailbox_name.h"
+#include "store/index/hashed_id.h"
 #include "store/sync/email_ingest.h"
 #include "store/sync/imap_mail.h"
 
@@ -23,17 +22,7 @@ std::string Lower(std::string_view text) {
 }
 
 std::string MailboxIdFor(std::string_view name, uint32_t uidvalidity) {
-  std::string input = std::string(name) + '\0' + std::to_string(uidvalidity);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id = "F";
-  for (int i = 0; i < 8; ++i) {
-    id.push_back(kHex[digest[i] >> 4]);
-    id.push_back(kHex[digest[i] & 15]);
-  }
-  return id;
+  return HashedId('F', std::string(name) + '\0' + std::to_string(uidvalidity), 8);
 }
 
 bool Hidden(const std::string& name, char delimiter) {

@@ -1,7 +1,5 @@
 #include "store/sync/email_ingest.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "model/mail/collation.h"
@@ -11,6 +9,7 @@
 #include "model/mime/dates.h"
 #include "model/mime/encoded_words.h"
 #include "model/mime/header_forms.h"
+#include "store/index/hashed_id.h"
 
 namespace konvert {
 namespace {
@@ -31,18 +30,7 @@ std::string FirstAddressKey(const std::vector<mime::Header>& headers, std::strin
 
 }  // namespace
 
-std::string EmailIdFor(std::string_view raw) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(raw.data(), raw.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id = "M";
-  for (int i = 0; i < 12; ++i) {
-    id.push_back(kHex[digest[i] >> 4]);
-    id.push_back(kHex[digest[i] & 15]);
-  }
-  return id;
-}
+std::string EmailIdFor(std::string_view raw) { return HashedId('M', raw, 12); }
 
 std::vector<std::string> KeywordsOf(const std::vector<std::string>& flags) {
   std::vector<std::string> keywords;
