@@ -202,6 +202,10 @@ void Service::Handle(const Request& request, Pistache::Http::ResponseWriter resp
     if (method != HttpMethod::Post) return wrong_method("POST");
     return HandleApi(request, writer, std::move(exchange));
   }
+  if (under_base && rest.rfind(kDownloadPath, 0) == 0) {
+    if (method != HttpMethod::Get) return wrong_method("GET");
+    return HandleDownload(request, writer, std::move(exchange));
+  }
   if (under_base && (rest == "/auth/login" || rest == "/auth/logout")) {
     if (method != HttpMethod::Post) return wrong_method("POST");
     if (rest == "/auth/login") return HandleLogin(request, writer, std::move(exchange));

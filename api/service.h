@@ -6,6 +6,7 @@
 //
 //   GET  /.well-known/jmap, {base}/.well-known/jmap   the JMAP session
 //   POST {base}/jmap/api                              JMAP requests
+//   GET  {base}/jmap/download/...                     blobs (RFC 8620 §6.2)
 //   POST {base}/auth/login, {base}/auth/logout        the session cookie
 //   GET  {base}/...                                   the frontend's files
 //
@@ -89,6 +90,7 @@ class Service {
 
   void HandleSession(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
   void HandleApi(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
+  void HandleDownload(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
   void HandleLogin(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
   void HandleLogout(const Pistache::Http::Request& request, Writer writer, Exchange exchange);
   void HandleStatic(const Pistache::Http::Request& request, Writer writer, Exchange exchange);

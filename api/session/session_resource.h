@@ -18,8 +18,8 @@ inline constexpr std::string_view kCapabilityCore = "urn:ietf:params:jmap:core";
 inline constexpr std::string_view kCapabilityMail = "urn:ietf:params:jmap:mail";
 
 // Paths below the base path / public URL.
-// LIMITATION: upload, download and the event source are advertised as RFC
-// 8620 requires but answer 404 until blob storage and push exist.
+// LIMITATION: upload and the event source are advertised as RFC 8620
+// requires but answer 404 until blob storage and push exist.
 inline constexpr std::string_view kApiPath = "/jmap/api";
 inline constexpr std::string_view kDownloadPath = "/jmap/download/";
 inline constexpr std::string_view kUploadPath = "/jmap/upload/";
