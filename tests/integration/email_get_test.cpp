@@ -474,18 +474,24 @@ TEST_F(EmailGetTest, ReadingBodiesNeverSetsSeen) {
 TEST_F(EmailGetTest, ListViewPropertiesDoNotTouchImapBodies) {
   imap_->Append("INBOX", kMultipart);
   ASSERT_FALSE(Query().empty());
-  // The first request syncs the folder (which fetches whole messages).
-  Answer first = GetEmail(EmailIdFor(kMultipart), R"(,"properties":["id"])");
-  ASSERT_EQ(first.name, "Email/get");
-  size_t fetches = Count("imap_command=\"UID FETCH");
 
+  // Email/get reads IMAP bodies by range ("UID FETCH BODY") or, on a cache
+  // miss, whole (logged as email_record_miss); the sync's own fetches of
+  // flags and new mail may run alongside and are not counted.
   Answer list = GetEmail(EmailIdFor(kMultipart),
                          R"(,"properties":["id","threadId","mailboxIds","keywords","from",)"
                          R"("subject","receivedAt","size","preview","hasAttachment"])");
   ASSERT_EQ(list.name, "Email/get");
   EXPECT_EQ(list.Text(list.args["list"][0]["preview"]), R"("Привет, мир! Это тестовое письмо.")");
-  EXPECT_EQ(Count("imap_command=\"UID FETCH"), fetches);
+  EXPECT_EQ(list.Text(list.args["list"][0]["subject"]), R"("Отчёт за квартал")");
+  EXPECT_EQ(Count("imap_command=\"UID FETCH BODY\""), 0u);
   EXPECT_EQ(Count("event=email_record_miss"), 0u);
+
+  // Whereas a body is read from IMAP.
+  Answer body = GetEmail(EmailIdFor(kMultipart),
+                         R"(,"properties":["bodyValues"],"fetchTextBodyValues":true)");
+  ASSERT_EQ(body.name, "Email/get");
+  EXPECT_EQ(Count("imap_command=\"UID FETCH BODY\""), 1u);
 }
 
 TEST_F(EmailGetTest, RebuildsARecordTheCacheCannotRead) {
@@ -511,6 +517,13 @@ TEST_F(EmailGetTest, RebuildsARecordTheCacheCannotRead) {
   std::unique_ptr<KonvertProcess> second = StartServer({"--data-dir", server_->data_dir()});
   ASSERT_NE(second, nullptr);
   std::swap(server_, second);
+  // Download needs the part's offsets from the record: it rebuilds it.
+  HttpResponse pdf =
+      Get(Url("/jmap/download/" + account + "/B" + id.substr(1) + "_2/r.pdf"), user_);
+  EXPECT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.body, kPdf);
+  EXPECT_EQ(Count("event=email_record_miss"), 1u);
+
   Answer answer = GetEmail(id, R"(,"properties":["subject","attachments"],)"
                                R"("bodyProperties":["partId","name"])");
   ASSERT_EQ(answer.name, "Email/get") << answer.Text(answer.args);
@@ -584,6 +597,7 @@ TEST_F(EmailGetTest, DownloadRefusesTypesThatAreNotMediaTypes) {
       {"?type=text/plain;%20charset=%22x%22", "application/octet-stream"},
       {"?type=text/plain;%20charset=utf-8", "text/plain; charset=utf-8"},
       {"?type=application/vnd.ms-excel", "application/vnd.ms-excel"},
+      {"?type=image/svg%2Bxml", "image/svg+xml"},
   };
   for (const auto& [query, expected] : cases) {
     HttpResponse response = Get(base + "/m.eml" + query, user_);
@@ -663,6 +677,80 @@ TEST_F(EmailGetTest, SessionDownloadUrlLeadsToTheBlob) {
   HttpResponse response = Get(url, user_);
   EXPECT_EQ(response.status, 200) << url;
   EXPECT_EQ(response.body, kMultipart);
+}
+
+TEST_F(EmailGetTest, SinglePartMessageIsPartOneAndDownloadsInItsOwnCharset) {
+  std::string koi8 =
+      Crlf({"From: a@example.test", "Subject: koi8", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=KOI8-R",
+            "Content-Transfer-Encoding: quoted-printable", "", "=F0=D2=C9=D7=C5=D4"});
+  imap_->Append("INBOX", koi8);
+  ASSERT_FALSE(Query().empty());
+  std::string id = EmailIdFor(koi8);
+
+  Answer answer = GetEmail(id, R"(,"properties":["bodyStructure","textBody","htmlBody",)"
+                               R"("attachments","hasAttachment"],)"
+                               R"("bodyProperties":["partId","blobId","size","type","charset"])");
+  ASSERT_EQ(answer.name, "Email/get") << answer.Text(answer.args);
+  std::string part = R"({"partId":"1","blobId":"B)" + id.substr(1) +
+                     R"(_1","size":8,"type":"text/plain","charset":"koi8-r"})";
+  EXPECT_EQ(answer.Text(answer.args["list"][0]),
+            R"({"id":")" + id + R"(","bodyStructure":)" + part + R"(,"textBody":[)" + part +
+                R"(],"htmlBody":[)" + part + R"(],"attachments":[],"hasAttachment":false})");
+
+  // The part's bytes after quoted-printable decoding, not converted to UTF-8.
+  HttpResponse download =
+      Get(Url("/jmap/download/" + AccountId(user_) + "/B" + id.substr(1) + "_1/t.txt"), user_);
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, "\xF0\xD2\xC9\xD7\xC5\xD4\r\n");
+}
+
+TEST_F(EmailGetTest, AnExpungedMessageIsNotFound) {
+  uint32_t uid = imap_->Append("INBOX", kMultipart);
+  ASSERT_FALSE(Query().empty());
+  std::string id = EmailIdFor(kMultipart);
+  ASSERT_EQ(GetEmail(id, R"(,"properties":["id"])").args["list"].Size(), 1u);
+
+  imap_->Select("INBOX");
+  imap_->Expunge(uid);
+  Answer answer = GetEmail(id, R"(,"properties":["bodyValues"],"fetchAllBodyValues":true)");
+  ASSERT_EQ(answer.name, "Email/get");
+  EXPECT_EQ(answer.Text(answer.args["list"]), "[]");
+  EXPECT_EQ(answer.Text(answer.args["notFound"]), "[\"" + id + "\"]");
+  HttpResponse download =
+      Get(Url("/jmap/download/" + AccountId(user_) + "/B" + id.substr(1) + "/m.eml"), user_);
+  EXPECT_EQ(download.status, 404);
+}
+
+TEST_F(EmailGetTest, BodiesComeFromAnotherCopyWhenOneIsGone) {
+  imap_->Create("Archive2");
+  uint32_t uid = imap_->Append("INBOX", kMultipart);
+  imap_->Append("Archive2", kMultipart);
+  ASSERT_FALSE(Query().empty());
+  std::string id = EmailIdFor(kMultipart);
+  Answer both = GetEmail(id, R"(,"properties":["mailboxIds"])");
+  ASSERT_EQ(both.args["list"][0]["mailboxIds"].MemberCount(), 2u);
+
+  imap_->Select("INBOX");
+  imap_->Expunge(uid);
+  Answer answer = GetEmail(id, R"(,"properties":["mailboxIds","bodyValues"],)"
+                               R"("fetchTextBodyValues":true)");
+  ASSERT_EQ(answer.name, "Email/get");
+  ASSERT_EQ(answer.args["list"].Size(), 1u) << answer.Text(answer.args);
+  EXPECT_EQ(answer.args["list"][0]["mailboxIds"].MemberCount(), 1u);
+  EXPECT_EQ(answer.Text(answer.args["list"][0]["bodyValues"]["1.1"]["value"]),
+            R"("Привет, мир! Это тестовое письмо.")");
+}
+
+TEST_F(EmailGetTest, NullIdsAreRefusedPastMaxObjectsInGet) {
+  // maxObjectsInGet is 500 (model/jmap/limits.h).
+  for (int i = 0; i <= 500; ++i) {
+    imap_->Append("INBOX", SimpleMessage("n" + std::to_string(i), "n" + std::to_string(i) + "@x"));
+  }
+  ASSERT_EQ(Query().size(), 501u);
+  Answer answer = Call("Email/get", R"({"accountId":"ACCOUNT","ids":null,"properties":["id"]})");
+  EXPECT_EQ(answer.name, "error");
+  EXPECT_EQ(answer.Type(), "requestTooLarge");
 }
 
 }  // namespace
