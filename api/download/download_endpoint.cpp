@@ -17,6 +17,20 @@ constexpr char kCacheControl[] = "private, max-age=604800, immutable";
 // opaque origin with nothing allowed, so mail cannot script our pages.
 constexpr char kSandbox[] = "default-src 'none'; sandbox";
 
+// What a failed read tells the client. Not found is the client's business;
+// what IMAP or the cache said otherwise names the operator's servers, so it
+// goes to the log only.
+std::pair<Status, std::vector<Header>> ClientFailure(const Status& status,
+                                                     const log::Context& log) {
+  if (status.kind() == ErrorKind::kNotFound) return {status, {}};
+  log::Warn("download_failed", log, {{"error", status.message()}});
+  if (status.kind() == ErrorKind::kServerUnavailable) {
+    return {Status(status.kind(), "the mail server is unavailable; try again shortly"),
+            {{"Retry-After", "5"}}};
+  }
+  return {Status(ErrorKind::kServerFail, "the blob could not be read"), {}};
+}
+
 }  // namespace
 
 void Service::HandleDownload(const Pistache::Http::Request& request, Writer writer,
@@ -62,7 +76,10 @@ void Service::HandleDownload(const Pistache::Http::Request& request, Writer writ
                  account.ok() ? ReadMailBlob(**account, imap, credentials, target.blob_id, log)
                               : account.status();
              LeaveRequest(login);
-             if (!blob.ok()) return Fail(writer, exchange, blob.status());
+             if (!blob.ok()) {
+               auto [status, headers] = ClientFailure(blob.status(), log);
+               return Fail(writer, exchange, status, std::move(headers));
+             }
 
              // LIMITATION: the whole blob is held in memory. Pistache 0.0.5's
              // ResponseStream can send chunks, but it queues each one to the

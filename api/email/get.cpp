@@ -5,6 +5,11 @@
 // touch IMAP. Only bodyValues read bodies, by byte range from IMAP with
 // BODY.PEEK, so showing a message never marks it \Seen (the client sets
 // $seen itself). A record missing from the cache is rebuilt from IMAP.
+//
+// An id the index does not know is notFound, even while a folder's initial
+// sync is still running: ids are content hashes, so an unindexed one cannot
+// be looked up in IMAP, and clients learn ids from Email/query and
+// Email/changes, which index every Email they return.
 #include <optional>
 
 #include "api/download/mail_blobs.h"
