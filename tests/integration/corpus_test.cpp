@@ -4,9 +4,9 @@
 // only valid UTF-8 on the wire, and exact values for the files that test one rule each.
 //
 // Each file is APPENDed twice: to INBOX and to a folder of its own ("corpus-NN"). Both
-// copies have the same bytes, so they are one Email (RFC 8621 §4.1.1) whose mailboxIds name
-// INBOX and that folder, which tells which file an Email came from (some files share a
-// subject, some have no Message-ID).
+// copies have the same bytes, so they are one Email (RFC 8621 §4.1.1), and the one Email of
+// folder NN tells which INBOX Email came from file NN (some files share a subject, some have
+// no Message-ID).
 //
 // The corpus is loaded once per test program, by the first test that runs (not in
 // SetUpTestSuite: gtest reports a failed suite setup as skipped tests, which ctest does not
@@ -20,7 +20,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
