@@ -14,5 +14,7 @@ cmake --build "$build" -j"$(nproc)"
 
 # The frontend's own dependencies, pinned by its lock file.
 (cd frontend && npm ci --no-audit --no-fund)
+# The third-party JMAP client of the jmap_jam_e2e test, pinned likewise.
+(cd tests/e2e/jmap-jam && npm ci --no-audit --no-fund)
 
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
