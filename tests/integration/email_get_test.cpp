@@ -257,7 +257,8 @@ TEST_F(EmailGetTest, ReturnsEveryPropertyOfAMultipartMessage) {
   EXPECT_EQ(text("htmlBody"), "[" + html + "]");
   EXPECT_EQ(text("attachments"), "[" + pdf + "]");
   EXPECT_EQ(text("bodyValues"),
-            R"({"1.1":{"value":"Привет, мир! Это тестовое письмо.","isEncodingProblem":false,)"
+            R"({"1.1":{"value":"Привет, мир! Это тестовое письмо.",)"
+            R"("isEncodingProblem":false,)"
             R"("isTruncated":false},"1.2":{"value":"<p>Привет, <b>мир</b>!</p>",)"
             R"("isEncodingProblem":false,"isTruncated":false}})");
 
@@ -420,7 +421,8 @@ TEST_F(EmailGetTest, TruncatesBodyValuesOnCharacterAndTagBoundaries) {
   Answer html = GetEmail(
       id, R"(,"properties":["bodyValues"],"fetchHTMLBodyValues":true,"maxBodyValueBytes":19)");
   EXPECT_EQ(html.Text(html.args["list"][0]["bodyValues"]),
-            R"({"1.2":{"value":"<p>Привет, ","isEncodingProblem":false,"isTruncated":true}})");
+            R"({"1.2":{"value":"<p>Привет, ","isEncodingProblem":false,)"
+            R"("isTruncated":true}})");
 
   // A limit the text fits in leaves it whole.
   Answer whole = GetEmail(
@@ -482,7 +484,8 @@ TEST_F(EmailGetTest, ListViewPropertiesDoNotTouchImapBodies) {
                          R"(,"properties":["id","threadId","mailboxIds","keywords","from",)"
                          R"("subject","receivedAt","size","preview","hasAttachment"])");
   ASSERT_EQ(list.name, "Email/get");
-  EXPECT_EQ(list.Text(list.args["list"][0]["preview"]), R"("Привет, мир! Это тестовое письмо.")");
+  EXPECT_EQ(list.Text(list.args["list"][0]["preview"]), R"("Привет, мир! )"
+                                                        R"(Это тестовое письмо.")");
   EXPECT_EQ(list.Text(list.args["list"][0]["subject"]), R"("Отчёт за квартал")");
   EXPECT_EQ(Count("imap_command=\"UID FETCH BODY\""), 0u);
   EXPECT_EQ(Count("event=email_record_miss"), 0u);
@@ -527,10 +530,10 @@ TEST_F(EmailGetTest, RebuildsARecordTheCacheCannotRead) {
   Answer answer = GetEmail(id, R"(,"properties":["subject","attachments"],)"
                                R"("bodyProperties":["partId","name"])");
   ASSERT_EQ(answer.name, "Email/get") << answer.Text(answer.args);
-  EXPECT_EQ(
-      answer.Text(answer.args["list"][0]),
-      R"({"id":")" + id +
-          R"(","subject":"Отчёт за квартал","attachments":[{"partId":"2","name":"отчёт.pdf"}]})");
+  EXPECT_EQ(answer.Text(answer.args["list"][0]),
+            R"({"id":")" + id +
+                R"(","subject":"Отчёт за квартал",)"
+                R"("attachments":[{"partId":"2","name":"отчёт.pdf"}]})");
   EXPECT_EQ(Count("event=email_record_miss"), 1u);
 
   // The rebuilt record was saved back: a second read is no miss.
