@@ -4,6 +4,7 @@
 
 #include "api/download/mail_blobs.h"
 #include "model/mime/dates.h"
+#include "model/mime/header_forms.h"
 #include "model/mime/preview.h"
 
 namespace konvert::api {
@@ -77,8 +78,8 @@ rapidjson::Value HeadersJson(const std::vector<mime::Header>& headers, Alloc& al
   rapidjson::Value list(rapidjson::kArrayType);
   for (const mime::Header& header : headers) {
     rapidjson::Value item(rapidjson::kObjectType);
-    Put(item, "name", Str(header.name, alloc), alloc);
-    Put(item, "value", Str(header.raw, alloc), alloc);
+    Put(item, "name", mime::AsRaw(header.name, alloc), alloc);
+    Put(item, "value", mime::AsRaw(header.raw, alloc), alloc);
     list.PushBack(item, alloc);
   }
   return list;

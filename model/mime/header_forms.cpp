@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/mime/charset.h"
 #include "model/mime/encoded_words.h"
 #include "model/mime/message.h"
 
@@ -183,7 +184,9 @@ std::optional<std::vector<std::string>> ParseUrls(std::string_view raw) {
 }
 
 rapidjson::Value AsRaw(std::string_view raw, JsonAllocator& allocator) {
-  return String(raw, allocator);
+  // JSON is UTF-8 (RFC 8620 §3.1): raw 8-bit header bytes without a label
+  // (KOI8-R, windows-1251 in the corpus) are decoded as the text bodies are.
+  return String(IsValidUtf8(raw) ? std::string(raw) : Raw8bitToUtf8(raw), allocator);
 }
 
 rapidjson::Value AsText(std::string_view raw, JsonAllocator& allocator) {
