@@ -14,6 +14,7 @@
 #include "tests/support/konvert_process.h"
 #include "tests/support/mail_stack.h"
 #include "tests/support/raw_imap.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace konvert::testing {
 namespace {
@@ -322,6 +323,38 @@ TEST_F(MailSyncApiTest, ANewCacheGivesTheSameIds) {
   std::string second = snapshot();
   EXPECT_NE(first.find("threadId"), std::string::npos);
   EXPECT_EQ(first, second);
+}
+
+TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
+  raw_->Append("INBOX", SimpleMessage("kept"));
+  TcpProxy proxy(MailStack::Get().imap_port());
+  server_ = std::make_unique<KonvertProcess>(std::vector<std::string>{
+      "--imap", "imap://127.0.0.1:" + std::to_string(proxy.port()), "--allow-plain-loopback"});
+  std::string error;
+  ASSERT_TRUE(server_->Start(&error)) << error;
+  jmap_ = std::make_unique<JmapClient>(*server_, user_);
+  std::string inbox = Mailboxes()["Inbox"];
+  std::vector<std::string> before = Ids(inbox);
+  ASSERT_EQ(before.size(), 1u);
+
+  // The connections konvert holds die under it: the next call fails with a
+  // JMAP error, and later ones are refused until the server is back.
+  proxy.Cut();
+  long status = 0;
+  rapidjson::Document failed = jmap_->Request(
+      R"([["Email/query",{"accountId":")" + jmap_->account_id() + R"("},"c"]])", &status);
+  if (status == 200) {
+    EXPECT_EQ(std::string(failed["methodResponses"][0][0].GetString()), "error");
+    EXPECT_EQ(std::string(failed["methodResponses"][0][1]["type"].GetString()),
+              "serverUnavailable");
+  } else {
+    EXPECT_EQ(status, 503);
+  }
+  jmap_->Request(R"([["Core/echo",{},"c"]])", &status);
+  EXPECT_EQ(status, 503);
+
+  proxy.Restore();
+  EXPECT_EQ(Ids(inbox), before);
 }
 
 }  // namespace
