@@ -1,5 +1,7 @@
 #include "api/mail/mail_access.h"
 
+#include "api/jmap/standard_args.h"
+
 namespace konvert::api {
 
 Status CheckAccountId(const MethodContext& ctx, const rapidjson::Value& args) {
@@ -28,6 +30,19 @@ Result<MailAccount*> PreparedMail(MethodContext& ctx) {
     ctx.mail_prepared = true;
   }
   return ctx.mail.get();
+}
+
+Result<rapidjson::Value> MailChanges(ChangeType type, MethodContext& ctx,
+                                     const rapidjson::Value& args,
+                                     rapidjson::Document::AllocatorType& alloc) {
+  Result<ChangesArgs> parsed = ParseChangesArgs(ctx, args);
+  if (!parsed.ok()) return parsed.status();
+  Result<MailAccount*> mail = PreparedMail(ctx);
+  if (!mail.ok()) return mail.status();
+  Result<ChangesResult> changes =
+      (*mail)->index().Changes(type, parsed->since_state, parsed->max_changes);
+  if (!changes.ok()) return changes.status();
+  return ChangesResponse(ctx, *changes, alloc);
 }
 
 }  // namespace konvert::api

@@ -8,6 +8,7 @@
 #include "api/jmap/method_context.h"
 #include "model/status.h"
 #include "rapidjson/document.h"
+#include "store/index/account_index.h"
 
 namespace konvert::api {
 
@@ -19,5 +20,11 @@ Status CheckAccountId(const MethodContext& ctx, const rapidjson::Value& args);
 // first time a method of this request asks. kServerUnavailable when IMAP
 // cannot be reached, kServerFail for the cache.
 Result<MailAccount*> PreparedMail(MethodContext& ctx);
+
+// Foo/changes for the mail types (RFC 8620 §5.2): arguments, the index's
+// change log, the response.
+Result<rapidjson::Value> MailChanges(ChangeType type, MethodContext& ctx,
+                                     const rapidjson::Value& args,
+                                     rapidjson::Document::AllocatorType& alloc);
 
 }  // namespace konvert::api

@@ -6,14 +6,7 @@ namespace konvert::api {
 
 Result<rapidjson::Value> ThreadChanges(MethodContext& ctx, const rapidjson::Value& args,
                                        Alloc& alloc) {
-  Result<ChangesArgs> parsed = ParseChangesArgs(ctx, args);
-  if (!parsed.ok()) return parsed.status();
-  Result<MailAccount*> mail = PreparedMail(ctx);
-  if (!mail.ok()) return mail.status();
-  Result<ChangesResult> changes =
-      (*mail)->index().Changes(ChangeType::kThread, parsed->since_state, parsed->max_changes);
-  if (!changes.ok()) return changes.status();
-  return ChangesResponse(ctx, *changes, alloc);
+  return MailChanges(ChangeType::kThread, ctx, args, alloc);
 }
 
 }  // namespace konvert::api
