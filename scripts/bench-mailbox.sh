@@ -46,6 +46,8 @@ done
 # --- clean-up of everything started below -----------------------------------
 
 work=$(mktemp -d /tmp/kbench.XXXXXX)
+# The stack's unprivileged Dovecot and Postfix processes reach into it.
+chmod 755 "$work"
 own_stack=0
 konvert_pid=""
 cleanup() {
@@ -94,11 +96,13 @@ echo
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sr), $(nproc) cores:" \
   "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Dovecot $(dovecot --version | cut -d' ' -f1)"
 echo "== scripts/bench-mailbox.sh --count $count$( ((sync_only)) && echo ' --sync-only')"
+echo "== load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 
 # --- 1. the initial sync -----------------------------------------------------
 
 KONVERT_MAILSTACK_DIR=$stack "$sync_bench" --login "$login" --password "$password" \
   --cache-dir "$work/sync-cache"
+echo "== load average after the sync bench: $(cut -d" " -f1-3 /proc/loadavg)"
 
 ((sync_only)) && exit 0
 
