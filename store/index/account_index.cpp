@@ -177,8 +177,12 @@ struct AccountIndex::Pending {
   std::set<std::string> touched_threads;
 };
 
-AccountIndex::AccountIndex(MailCache* cache, std::string account_id, log::Context context)
-    : cache_(cache), account_id_(std::move(account_id)), context_(std::move(context)) {}
+AccountIndex::AccountIndex(MailCache* cache, std::string account_id, log::Context context,
+                           uint64_t changes_kept)
+    : cache_(cache),
+      account_id_(std::move(account_id)),
+      context_(std::move(context)),
+      changes_kept_(std::max<uint64_t>(1, changes_kept)) {}
 
 std::string AccountIndex::Key(char kind, std::string_view rest) const {
   std::string key;
@@ -192,8 +196,10 @@ std::string AccountIndex::Key(char kind, std::string_view rest) const {
 }
 
 Result<std::unique_ptr<AccountIndex>> AccountIndex::Load(MailCache* cache, std::string account_id,
-                                                         const log::Context& context) {
-  std::unique_ptr<AccountIndex> index(new AccountIndex(cache, std::move(account_id), context));
+                                                         const log::Context& context,
+                                                         uint64_t changes_kept) {
+  std::unique_ptr<AccountIndex> index(
+      new AccountIndex(cache, std::move(account_id), context, changes_kept));
   Status loaded = index->LoadRecords();
   if (loaded.ok()) return index;
 
@@ -202,7 +208,7 @@ Result<std::unique_ptr<AccountIndex>> AccountIndex::Load(MailCache* cache, std::
     log::Warn("account_cache_reset", context, {{"error", loaded.message()}});
   }
   std::string id = index->account_id_;
-  index.reset(new AccountIndex(cache, std::move(id), context));
+  index.reset(new AccountIndex(cache, std::move(id), context, changes_kept));
   Status fresh = index->StartFresh();
   if (!fresh.ok()) return fresh;
   return index;
@@ -436,12 +442,18 @@ Status AccountIndex::Commit(Pending& pending) {
     pending.batch.Put(Key(kChange, BigEndian(seq_, 8)),
                       EncodeChange(change.type, change.kind, change.id));
   }
+  bool trim = seq_ - min_seq_ > 2 * changes_kept_;
+  uint64_t old_min = min_seq_;
+  if (trim) min_seq_ = seq_ - changes_kept_;
   PutMeta(pending);
   {
     std::lock_guard summaries_lock(summaries_mutex_);
     summaries_valid_ = false;
   }
-  return cache_->Write(pending.batch);
+  Status written = cache_->Write(pending.batch);
+  if (!written.ok() || !trim) return written;
+  return cache_->DeleteRange(Key(kChange, BigEndian(old_min + 1, 8)),
+                             Key(kChange, BigEndian(min_seq_ + 1, 8)));
 }
 
 void AccountIndex::PutMailboxRecord(Pending& pending, const MailboxState& mailbox) {

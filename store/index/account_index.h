@@ -140,8 +140,13 @@ class AccountIndex {
   // Loads the account's records from `cache`, or starts an empty index with
   // a new epoch. A record that cannot be read makes the whole account start
   // afresh (every state then answers cannotCalculateChanges). Blocks.
+  // The change log keeps at least `changes_kept` entries; once it holds
+  // twice as many, the older half goes, and /changes from before that
+  // answers cannotCalculateChanges (RFC 8620 §5.2 allows it).
+  static constexpr uint64_t kDefaultChangesKept = 250000;
   static Result<std::unique_ptr<AccountIndex>> Load(MailCache* cache, std::string account_id,
-                                                    const log::Context& context);
+                                                    const log::Context& context,
+                                                    uint64_t changes_kept = kDefaultChangesKept);
 
   // Runs `read` with the index locked for reading.
   void Read(const std::function<void(const AccountView&)>& read) const;
@@ -198,7 +203,8 @@ class AccountIndex {
   };
   struct Pending;
 
-  AccountIndex(MailCache* cache, std::string account_id, log::Context context);
+  AccountIndex(MailCache* cache, std::string account_id, log::Context context,
+               uint64_t changes_kept);
   Status LoadRecords();
   Status StartFresh();
   Status Commit(Pending& pending);
@@ -220,6 +226,7 @@ class AccountIndex {
   MailCache* const cache_;
   const std::string account_id_;
   const log::Context context_;
+  const uint64_t changes_kept_;
 
   mutable std::shared_mutex mutex_;
   std::string epoch_;

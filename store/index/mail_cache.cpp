@@ -107,6 +107,13 @@ Status MailCache::Scan(
   return Status::Ok();
 }
 
+Status MailCache::DeleteRange(std::string_view begin, std::string_view end) {
+  rocksdb::Status status = db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(),
+                                            AsSlice(begin), AsSlice(end));
+  if (!status.ok()) return Failed("mail cache delete", status);
+  return Status::Ok();
+}
+
 Status MailCache::DeletePrefix(std::string_view prefix) {
   CacheBatch batch;
   Status scanned = Scan(prefix, [&batch](std::string_view key, std::string_view) {

@@ -67,6 +67,8 @@ class MailCache {
   // it returns false.
   Status Scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Deletes every key in [begin, end).
+  Status DeleteRange(std::string_view begin, std::string_view end);
   // Deletes every key starting with `prefix`.
   Status DeletePrefix(std::string_view prefix);
 

@@ -50,7 +50,7 @@ class AccountSyncTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void OpenCache() {
+  void OpenCache(uint64_t changes_kept = AccountIndex::kDefaultChangesKept) {
     sync_.reset();
     index_.reset();
     cache_.reset();
@@ -58,7 +58,7 @@ class AccountSyncTest : public ::testing::Test {
     ASSERT_TRUE(cache.ok()) << cache.status().message();
     cache_ = std::move(*cache);
     Result<std::unique_ptr<AccountIndex>> index =
-        AccountIndex::Load(cache_.get(), "acct", log::Context());
+        AccountIndex::Load(cache_.get(), "acct", log::Context(), changes_kept);
     ASSERT_TRUE(index.ok()) << index.status().message();
     index_ = std::move(*index);
     sync_ = std::make_unique<AccountSync>(index_.get(), log::Context());
@@ -294,6 +294,24 @@ TEST_F(AccountSyncTest, ReloadFromCacheAndCorruptCacheIsRebuilt) {
   SyncAll();
   EXPECT_EQ(Emails(), before);
   EXPECT_FALSE(index_->Changes(ChangeType::kEmail, state, 10).ok());
+}
+
+TEST_F(AccountSyncTest, OldChangesAreTrimmedAndThenCannotBeCalculated) {
+  OpenCache(12);
+  SyncAll();
+  std::string oldest = index_->State(ChangeType::kEmail);
+  for (int i = 0; i < 10; ++i) raw_->Append("INBOX", SimpleMessage("t" + std::to_string(i)));
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  std::string recent = index_->State(ChangeType::kEmail);
+  raw_->Append("INBOX", SimpleMessage("last"));
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+
+  Result<ChangesResult> from_recent = index_->Changes(ChangeType::kEmail, recent, 100);
+  ASSERT_TRUE(from_recent.ok()) << from_recent.status().message();
+  EXPECT_EQ(from_recent->created.size(), 1u);
+  Result<ChangesResult> from_oldest = index_->Changes(ChangeType::kEmail, oldest, 100);
+  ASSERT_FALSE(from_oldest.ok());
+  EXPECT_EQ(from_oldest.status().kind(), ErrorKind::kCannotCalculateChanges);
 }
 
 }  // namespace
