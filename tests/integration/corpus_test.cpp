@@ -172,9 +172,8 @@ class CorpusThroughDovecot : public ::testing::Test {
   }
 
   static std::string Folder(size_t i) {
-    char name[16];
-    std::snprintf(name, sizeof(name), "corpus-%02zu", i);
-    return name;
+    std::string number = std::to_string(i);
+    return "corpus-" + std::string(number.size() < 2 ? 2 - number.size() : 0, '0') + number;
   }
 
   // One JMAP request with `calls`; the response parsed with UTF-8 validation, after checking
