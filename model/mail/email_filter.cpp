@@ -78,55 +78,6 @@ Status ParseProperty(std::string_view name, const rapidjson::Value& value, const
   return Unsupported(field, "unknown filter property");
 }
 
-Result<EmailFilter> ParseFilter(const rapidjson::Value& value, const std::string& field,
-                                int depth) {
-  if (!value.IsObject()) return InvalidArgument(field, "not a FilterOperator or FilterCondition");
-  if (depth > kMaxFilterDepth) return Unsupported(field, "operators nested too deeply");
-
-  EmailFilter filter;
-  auto op = value.FindMember("operator");
-  if (op == value.MemberEnd()) {
-    for (const auto& member : value.GetObject()) {
-      if (member.value.IsNull()) continue;
-      std::string_view name = StringOf(member.name);
-      Status status =
-          ParseProperty(name, member.value, field + "/" + std::string(name), &filter.condition);
-      if (!status.ok()) return status;
-    }
-    return filter;
-  }
-
-  // A FilterOperator: exactly "operator" and "conditions" (RFC 8620 §5.5).
-  std::string_view name = op->value.IsString() ? StringOf(op->value) : "";
-  if (name == "AND") {
-    filter.op = EmailFilter::Operator::kAnd;
-  } else if (name == "OR") {
-    filter.op = EmailFilter::Operator::kOr;
-  } else if (name == "NOT") {
-    filter.op = EmailFilter::Operator::kNot;
-  } else {
-    return InvalidArgument(field + "/operator", "not \"AND\", \"OR\" or \"NOT\"");
-  }
-  for (const auto& member : value.GetObject()) {
-    std::string_view member_name = StringOf(member.name);
-    if (member_name != "operator" && member_name != "conditions") {
-      return InvalidArgument(field + "/" + std::string(member_name), "not allowed in an operator");
-    }
-  }
-  auto conditions = value.FindMember("conditions");
-  if (conditions == value.MemberEnd() || !conditions->value.IsArray()) {
-    return InvalidArgument(field + "/conditions", "not an array");
-  }
-
-  for (rapidjson::SizeType i = 0; i < conditions->value.Size(); ++i) {
-    Result<EmailFilter> operand =
-        ParseFilter(conditions->value[i], field + "/conditions/" + std::to_string(i), depth + 1);
-    if (!operand.ok()) return operand.status();
-    filter.operands.push_back(std::move(*operand));
-  }
-  return filter;
-}
-
 bool InMailbox(const EmailSummary& email, std::string_view mailbox_id) {
   return std::find(email.mailbox_ids.begin(), email.mailbox_ids.end(), mailbox_id) !=
          email.mailbox_ids.end();
@@ -135,7 +86,12 @@ bool InMailbox(const EmailSummary& email, std::string_view mailbox_id) {
 }  // namespace
 
 Result<EmailFilter> ParseEmailFilter(const rapidjson::Value& value, std::string_view field) {
-  return ParseFilter(value, std::string(field), 0);
+  auto parse_property = [](std::string_view name, const rapidjson::Value& property,
+                           const std::string& property_field, EmailCondition* condition) {
+    if (property.IsNull()) return Status::Ok();
+    return ParseProperty(name, property, property_field, condition);
+  };
+  return ParseFilterTree<EmailCondition>(value, std::string(field), parse_property);
 }
 
 bool FilterNeedsThreads(const EmailFilter& filter) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/mail/email_summary.h"
+#include "model/mail/filter_tree.h"
 #include "model/mail/thread_view.h"
 #include "model/status.h"
 #include "rapidjson/document.h"
@@ -41,22 +42,13 @@ struct EmailCondition {
   }
 };
 
-struct EmailFilter {
-  enum class Operator { kCondition, kAnd, kOr, kNot };
-
-  Operator op = Operator::kCondition;
-  EmailCondition condition;           // when op is kCondition
-  std::vector<EmailFilter> operands;  // otherwise; NOT means "none of them"
-};
-
-// Operators nest at most this deep; deeper filters are unsupportedFilter.
-inline constexpr int kMaxFilterDepth = 16;
+using EmailFilter = FilterTree<EmailCondition>;
 
 // Parses the value of the "filter" argument; `field` names it in errors
 // ("filter"). Text conditions (text, from, to, cc, bcc, subject, body,
-// header) and unknown properties fail with kUnsupportedFilter; wrong types,
-// invalid Ids, keywords and dates with kInvalidArguments. Null properties
-// count as absent.
+// header), unknown properties and operators nested deeper than
+// kMaxFilterDepth fail with kUnsupportedFilter; wrong types, invalid Ids,
+// keywords and dates with kInvalidArguments. Null properties count as absent.
 Result<EmailFilter> ParseEmailFilter(const rapidjson::Value& value, std::string_view field);
 
 // True when any condition in `filter` needs the other Emails of a thread.

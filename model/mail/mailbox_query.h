@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/mail/filter_tree.h"
 #include "model/mail/query_window.h"
 #include "model/status.h"
 #include "rapidjson/document.h"
@@ -35,13 +36,7 @@ struct MailboxCondition {
   std::optional<bool> is_subscribed;
 };
 
-struct MailboxFilter {
-  enum class Operator { kCondition, kAnd, kOr, kNot };
-
-  Operator op = Operator::kCondition;
-  MailboxCondition condition;
-  std::vector<MailboxFilter> operands;  // NOT means "none of them"
-};
+using MailboxFilter = FilterTree<MailboxCondition>;
 
 enum class MailboxSortProperty { kSortOrder, kName };
 
