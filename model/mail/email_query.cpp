@@ -37,62 +37,35 @@ Status UnsupportedSort(std::string_view field, std::string_view what) {
 }
 
 Result<EmailComparator> ParseComparator(const rapidjson::Value& value, const std::string& field) {
-  if (!value.IsObject()) return InvalidArgument(field, "not a Comparator");
-  auto property = value.FindMember("property");
-  if (property == value.MemberEnd() || !property->value.IsString()) {
-    return InvalidArgument(field + "/property", "not a string");
-  }
-  std::string_view name = StringOf(property->value);
+  Result<std::string_view> name = ReadSortProperty(value, field);
+  if (!name.ok()) return name.status();
   auto known = std::find_if(kSortProperties.begin(), kSortProperties.end(),
-                            [&](const SortPropertyName& entry) { return entry.name == name; });
+                            [&](const SortPropertyName& entry) { return entry.name == *name; });
   if (known == kSortProperties.end()) {
-    return UnsupportedSort(field + "/property", "\"" + std::string(name) + "\" is not supported");
+    return UnsupportedSort(field + "/property", "\"" + std::string(*name) + "\" is not supported");
   }
 
   EmailComparator comparator;
   comparator.property = known->property;
-  for (const auto& member : value.GetObject()) {
-    std::string_view member_name = StringOf(member.name);
-    std::string member_field = field + "/" + std::string(member_name);
-    if (member_name == "property" || member.value.IsNull()) continue;
-
-    if (member_name == "isAscending") {
-      Result<bool> ascending = ReadBool(member.value, member_field);
-      if (!ascending.ok()) return ascending.status();
-      comparator.is_ascending = *ascending;
-    } else if (member_name == "collation") {
-      // The stored keys are folded one way only; on ASCII text both agree.
-      // LIMITATION: i;ascii-casemap sorts non-ASCII text like i;unicode-casemap.
-      if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
-      std::string_view collation = StringOf(member.value);
-      if (collation != "i;unicode-casemap" && collation != "i;ascii-casemap") {
-        return UnsupportedSort(member_field, "\"" + std::string(collation) + "\" is not supported");
-      }
-    } else if (member_name == "keyword" && known->takes_keyword) {
-      if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
-      std::optional<std::string> keyword = NormalizeKeyword(StringOf(member.value));
-      if (!keyword) return InvalidArgument(member_field, "not a valid keyword");
-      comparator.keyword = std::move(*keyword);
-    } else {
+  auto keyword = [&](std::string_view member_name, const rapidjson::Value& member,
+                     const std::string& member_field) {
+    if (member_name != "keyword" || !known->takes_keyword) {
       return InvalidArgument(member_field,
-                             "not a Comparator property for \"" + std::string(name) + "\"");
+                             "not a Comparator property for \"" + std::string(*name) + "\"");
     }
-  }
+    if (!member.IsString()) return InvalidArgument(member_field, "not a string");
+    std::optional<std::string> normalized = NormalizeKeyword(StringOf(member));
+    if (!normalized) return InvalidArgument(member_field, "not a valid keyword");
+    comparator.keyword = std::move(*normalized);
+    return Status::Ok();
+  };
+  Status status = ParseComparatorMembers(value, field, &comparator.is_ascending, keyword);
+  if (!status.ok()) return status;
+
   if (known->takes_keyword && comparator.keyword.empty()) {
-    return InvalidArgument(field + "/keyword", "required for \"" + std::string(name) + "\"");
+    return InvalidArgument(field + "/keyword", "required for \"" + std::string(*name) + "\"");
   }
   return comparator;
-}
-
-Result<std::vector<EmailComparator>> ParseSort(const rapidjson::Value& value) {
-  if (!value.IsArray()) return InvalidArgument("sort", "not an array of Comparators");
-  std::vector<EmailComparator> sort;
-  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-    Result<EmailComparator> comparator = ParseComparator(value[i], "sort/" + std::to_string(i));
-    if (!comparator.ok()) return comparator.status();
-    sort.push_back(std::move(*comparator));
-  }
-  return sort;
 }
 
 // The arguments Email/query and Email/queryChanges share. Returns false in
@@ -111,7 +84,8 @@ Status ParseCommonArgument(std::string_view name, const rapidjson::Value& value,
     args->filter = std::move(*filter);
   } else if (name == "sort") {
     if (value.IsNull()) return Status::Ok();
-    Result<std::vector<EmailComparator>> sort = ParseSort(value);
+    Result<std::vector<EmailComparator>> sort =
+        ParseSortArgument<EmailComparator>(value, ParseComparator);
     if (!sort.ok()) return sort.status();
     args->sort = std::move(*sort);
   } else if (name == "collapseThreads") {

@@ -11,7 +11,6 @@
 namespace konvert::mail {
 namespace {
 
-constexpr int kMaxMailboxFilterDepth = 16;
 constexpr size_t kNoParent = static_cast<size_t>(-1);
 
 Status Unsupported(ErrorKind kind, std::string_view field, std::string_view what) {
@@ -60,91 +59,25 @@ Status ParseProperty(std::string_view name, const rapidjson::Value& value, const
   return Status::Ok();
 }
 
-Result<MailboxFilter> ParseFilter(const rapidjson::Value& value, const std::string& field,
-                                  int depth) {
-  if (!value.IsObject()) return InvalidArgument(field, "not a FilterOperator or FilterCondition");
-  if (depth > kMaxMailboxFilterDepth) {
-    return Unsupported(ErrorKind::kUnsupportedFilter, field, "operators nested too deeply");
-  }
-
-  MailboxFilter filter;
-  auto op = value.FindMember("operator");
-  if (op == value.MemberEnd()) {
-    for (const auto& member : value.GetObject()) {
-      std::string_view name = StringOf(member.name);
-      Status status =
-          ParseProperty(name, member.value, field + "/" + std::string(name), &filter.condition);
-      if (!status.ok()) return status;
-    }
-    return filter;
-  }
-
-  std::string_view name = op->value.IsString() ? StringOf(op->value) : "";
-  if (name == "AND") {
-    filter.op = MailboxFilter::Operator::kAnd;
-  } else if (name == "OR") {
-    filter.op = MailboxFilter::Operator::kOr;
-  } else if (name == "NOT") {
-    filter.op = MailboxFilter::Operator::kNot;
-  } else {
-    return InvalidArgument(field + "/operator", "not \"AND\", \"OR\" or \"NOT\"");
-  }
-  for (const auto& member : value.GetObject()) {
-    std::string_view member_name = StringOf(member.name);
-    if (member_name != "operator" && member_name != "conditions") {
-      return InvalidArgument(field + "/" + std::string(member_name), "not allowed in an operator");
-    }
-  }
-  auto conditions = value.FindMember("conditions");
-  if (conditions == value.MemberEnd() || !conditions->value.IsArray()) {
-    return InvalidArgument(field + "/conditions", "not an array");
-  }
-  for (rapidjson::SizeType i = 0; i < conditions->value.Size(); ++i) {
-    Result<MailboxFilter> operand =
-        ParseFilter(conditions->value[i], field + "/conditions/" + std::to_string(i), depth + 1);
-    if (!operand.ok()) return operand.status();
-    filter.operands.push_back(std::move(*operand));
-  }
-  return filter;
-}
-
 Result<MailboxComparator> ParseComparator(const rapidjson::Value& value, const std::string& field) {
-  if (!value.IsObject()) return InvalidArgument(field, "not a Comparator");
-  auto property = value.FindMember("property");
-  if (property == value.MemberEnd() || !property->value.IsString()) {
-    return InvalidArgument(field + "/property", "not a string");
-  }
+  Result<std::string_view> name = ReadSortProperty(value, field);
+  if (!name.ok()) return name.status();
 
   MailboxComparator comparator;
-  std::string_view name = StringOf(property->value);
-  if (name == "sortOrder") {
+  if (*name == "sortOrder") {
     comparator.property = MailboxSortProperty::kSortOrder;
-  } else if (name == "name") {
+  } else if (*name == "name") {
     comparator.property = MailboxSortProperty::kName;
   } else {
     return Unsupported(ErrorKind::kUnsupportedSort, field + "/property",
-                       "\"" + std::string(name) + "\" is not supported");
+                       "\"" + std::string(*name) + "\" is not supported");
   }
 
-  for (const auto& member : value.GetObject()) {
-    std::string_view member_name = StringOf(member.name);
-    std::string member_field = field + "/" + std::string(member_name);
-    if (member_name == "property" || member.value.IsNull()) continue;
-    if (member_name == "isAscending") {
-      Result<bool> ascending = ReadBool(member.value, member_field);
-      if (!ascending.ok()) return ascending.status();
-      comparator.is_ascending = *ascending;
-    } else if (member_name == "collation") {
-      if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
-      std::string_view collation = StringOf(member.value);
-      if (collation != "i;unicode-casemap" && collation != "i;ascii-casemap") {
-        return Unsupported(ErrorKind::kUnsupportedSort, member_field,
-                           "\"" + std::string(collation) + "\" is not supported");
-      }
-    } else {
-      return InvalidArgument(member_field, "not a Comparator property");
-    }
-  }
+  auto none = [](std::string_view, const rapidjson::Value&, const std::string& member_field) {
+    return InvalidArgument(member_field, "not a Comparator property");
+  };
+  Status status = ParseComparatorMembers(value, field, &comparator.is_ascending, none);
+  if (!status.ok()) return status;
   return comparator;
 }
 
@@ -219,17 +152,15 @@ Result<MailboxQueryArgs> ParseMailboxQueryArgs(const rapidjson::Value& args) {
         return InvalidArgument(name, "unknown argument");
       }
     } else if (name == "filter") {
-      Result<MailboxFilter> filter = ParseFilter(value, "filter", 0);
+      Result<MailboxFilter> filter =
+          ParseFilterTree<MailboxCondition>(value, "filter", ParseProperty);
       if (!filter.ok()) return filter.status();
       parsed.filter = std::move(*filter);
     } else if (name == "sort") {
-      if (!value.IsArray()) return InvalidArgument("sort", "not an array of Comparators");
-      for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-        Result<MailboxComparator> comparator =
-            ParseComparator(value[i], "sort/" + std::to_string(i));
-        if (!comparator.ok()) return comparator.status();
-        parsed.sort.push_back(*comparator);
-      }
+      Result<std::vector<MailboxComparator>> sort =
+          ParseSortArgument<MailboxComparator>(value, ParseComparator);
+      if (!sort.ok()) return sort.status();
+      parsed.sort = std::move(*sort);
     } else if (name == "sortAsTree" || name == "filterAsTree") {
       Result<bool> flag = ReadBool(value, name);
       if (!flag.ok()) return flag.status();

@@ -37,6 +37,46 @@ Status ParseWindowArgument(std::string_view name, const rapidjson::Value& value,
   return Status::Ok();
 }
 
+Result<std::string_view> ReadSortProperty(const rapidjson::Value& value, const std::string& field) {
+  if (!value.IsObject()) return InvalidArgument(field, "not a Comparator");
+  auto property = value.FindMember("property");
+  if (property == value.MemberEnd() || !property->value.IsString()) {
+    return InvalidArgument(field + "/property", "not a string");
+  }
+  return StringOf(property->value);
+}
+
+Status ParseComparatorMembers(const rapidjson::Value& value, const std::string& field,
+                              bool* is_ascending, const ComparatorMember& other) {
+  for (const auto& member : value.GetObject()) {
+    std::string_view name = StringOf(member.name);
+    std::string member_field = field + "/" + std::string(name);
+    if (name == "property" || member.value.IsNull()) continue;
+
+    if (name == "isAscending") {
+      Result<bool> ascending = ReadBool(member.value, member_field);
+      if (!ascending.ok()) return ascending.status();
+      *is_ascending = *ascending;
+      continue;
+    }
+    if (name != "collation") {
+      Status status = other(name, member.value, member_field);
+      if (!status.ok()) return status;
+      continue;
+    }
+
+    // The sort keys are folded one way only; on ASCII text both agree.
+    // LIMITATION: i;ascii-casemap sorts non-ASCII text like i;unicode-casemap.
+    if (!member.value.IsString()) return InvalidArgument(member_field, "not a string");
+    std::string_view collation = StringOf(member.value);
+    if (collation != "i;unicode-casemap" && collation != "i;ascii-casemap") {
+      return Status(ErrorKind::kUnsupportedSort,
+                    member_field + ": \"" + std::string(collation) + "\" is not supported");
+    }
+  }
+  return Status::Ok();
+}
+
 WindowSpan ComputeWindow(size_t count, const QueryWindow& window,
                          std::optional<size_t> anchor_index) {
   int64_t start = 0;

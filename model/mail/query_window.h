@@ -1,5 +1,6 @@
 // Query windows: which slice of a sorted /query result a client asked for
-// (RFC 8620 §5.5 position, anchor, anchorOffset, limit, calculateTotal), one
+// (RFC 8620 §5.5 position, anchor, anchorOffset, limit, calculateTotal), and
+// the Comparator members every sort shares (isAscending, collation); one
 // implementation for Email/query and Mailbox/query.
 //
 // Pure functions; any thread.
@@ -7,11 +8,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "model/mail/json_args.h"
 #include "model/status.h"
 #include "rapidjson/document.h"
 
@@ -42,6 +46,38 @@ struct QueryResultIds {
 // wrong type or a negative limit.
 Status ParseWindowArgument(std::string_view name, const rapidjson::Value& value,
                            QueryWindow* window, bool* handled);
+
+// Reads the "property" of Comparator `value` (RFC 8620 §5.5); the view
+// points into `value`. Fails with kInvalidArguments when `value` is not an
+// object or its property not a string. `field` names the Comparator.
+Result<std::string_view> ReadSortProperty(const rapidjson::Value& value, const std::string& field);
+
+// Reads one member of a Comparator that only some sort properties take
+// ("keyword"); `field` names the member in errors.
+using ComparatorMember = std::function<Status(std::string_view name, const rapidjson::Value& value,
+                                              const std::string& field)>;
+
+// Reads the members of Comparator `value` other than "property", skipping
+// null ones: isAscending into `*is_ascending`; collation, which must be
+// i;unicode-casemap or i;ascii-casemap (kUnsupportedSort otherwise); any
+// other member goes to `other`, whose failure ends the parse.
+Status ParseComparatorMembers(const rapidjson::Value& value, const std::string& field,
+                              bool* is_ascending, const ComparatorMember& other);
+
+// Parses the "sort" argument, an array of Comparators, each with
+// `parse_comparator(value, field)` returning a Result<Comparator>.
+template <typename Comparator, typename ParseComparator>
+Result<std::vector<Comparator>> ParseSortArgument(const rapidjson::Value& value,
+                                                  const ParseComparator& parse_comparator) {
+  if (!value.IsArray()) return InvalidArgument("sort", "not an array of Comparators");
+  std::vector<Comparator> sort;
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    Result<Comparator> comparator = parse_comparator(value[i], "sort/" + std::to_string(i));
+    if (!comparator.ok()) return comparator.status();
+    sort.push_back(std::move(*comparator));
+  }
+  return sort;
+}
 
 // The slice [begin, end) of `count` sorted results that `window` selects,
 // and the position to report.
