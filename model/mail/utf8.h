@@ -1,10 +1,13 @@
 // UTF-8 decoding and encoding of single code points, shared by the mailbox
-// name codec and the subject collation. Pure functions; any thread.
+// name codec and the subject collation; the encoder is model/mime's.
+// Pure functions; any thread.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "model/mime/charset.h"
 
 namespace konvert::mail {
 
@@ -15,8 +18,8 @@ constexpr char32_t kReplacementCharacter = 0xFFFD;
 // advances by one byte, so that every input makes progress.
 char32_t NextCodePoint(std::string_view text, size_t* pos);
 
-// Appends the UTF-8 form of `cp`; surrogates and values above U+10FFFF
-// append U+FFFD.
-void AppendUtf8(char32_t cp, std::string* out);
+// Appends the UTF-8 form of a code point; surrogates and values above
+// U+10FFFF append U+FFFD. One encoder serves model/mail and model/mime.
+using mime::AppendUtf8;
 
 }  // namespace konvert::mail
