@@ -7,16 +7,23 @@
 // Needs KONVERT_MAILSTACK_DIR (its `env` file names IMAP_PORT), openssl and
 // Chromium (CHROMIUM, default /usr/bin/chromium). Exits non-zero on failure;
 // konvert, the browser and the temporary directory go away either way.
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
+import {
+  START_TIMEOUT_MS,
+  STOP_TIMEOUT_MS,
+  konvertArgs,
+  mailstackImapPort,
+  startKonvert,
+  stopKonvert,
+  withTimeout,
+} from "../../tests/e2e/support/konvert-process.mjs";
 
 const STEP_TIMEOUT_MS = 15_000;
-const START_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
 // Below ctest's TIMEOUT for this test, so that cleanup still runs.
 const WHOLE_TEST_TIMEOUT_MS = 120_000;
 
@@ -38,17 +45,6 @@ function required(value, what) {
 
 function log(message) {
   console.log(`e2e: ${message}`);
-}
-
-function imapPort() {
-  const dir = required(
-    process.env.KONVERT_MAILSTACK_DIR,
-    "KONVERT_MAILSTACK_DIR",
-  );
-  const env = readFileSync(join(dir, "env"), "utf8");
-  const match = /^IMAP_PORT=(\d+)$/m.exec(env);
-  if (match === null) throw new Error(`no IMAP_PORT in ${dir}/env`);
-  return match[1];
 }
 
 function makeCertificate(dir) {
@@ -80,58 +76,6 @@ function makeCertificate(dir) {
   return { cert, key };
 }
 
-// Starts konvert on a free port; resolves with the port once it logs
-// `event=listening ... port=N`, rejects if it exits or stays silent.
-function startKonvert(konvert, args) {
-  const child = spawn(konvert, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const server = { child, output: "", exited: false };
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`konvert did not listen within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk) => {
-      server.output += chunk.toString();
-      const match = /event=listening\b.*?\bport=(\d+)/.exec(server.output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("exit", (code, signal) => {
-      server.exited = true;
-      clearTimeout(timer);
-      reject(new Error(`konvert exited (code ${code}, signal ${signal})`));
-    });
-  });
-  return { server, port };
-}
-
-async function stopKonvert(server) {
-  if (server === null || server.exited) return;
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
-  server.child.kill("SIGTERM");
-  const timer = setTimeout(() => server.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} took over ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
@@ -143,23 +87,20 @@ async function run(state) {
   state.dir = dir;
   const { cert, key } = makeCertificate(dir);
 
-  const started = startKonvert(konvert, [
-    "--listen",
-    "127.0.0.1:0",
-    "--tls-cert",
-    cert,
-    "--tls-key",
-    key,
-    "--data-dir",
-    join(dir, "data"),
-    "--static-dir",
-    staticDir,
-    "--imap",
-    `imap://127.0.0.1:${imapPort()}`,
-    "--allow-plain-loopback",
-    "--log-level",
-    "debug",
-  ]);
+  const stackDir = required(
+    process.env.KONVERT_MAILSTACK_DIR,
+    "KONVERT_MAILSTACK_DIR",
+  );
+  const started = startKonvert(
+    konvert,
+    konvertArgs({
+      cert,
+      key,
+      dataDir: join(dir, "data"),
+      imapPort: mailstackImapPort(stackDir),
+      staticDir,
+    }),
+  );
   state.server = started.server;
   const port = await started.port;
   const base = `https://127.0.0.1:${port}/webmail/`;

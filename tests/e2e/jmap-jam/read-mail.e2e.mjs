@@ -13,18 +13,23 @@
 // presents the stack's certificate from tls/) and NODE_EXTRA_CA_CERTS set to
 // that certificate, so that Node's fetch trusts it. Exits non-zero on any
 // mismatch; konvert and the temporary directory go away either way.
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import JamClient from "jmap-jam";
+import {
+  konvertArgs,
+  mailstackImapPort,
+  startKonvert,
+  stopKonvert,
+  withTimeout,
+} from "../support/konvert-process.mjs";
 
 const STEP_TIMEOUT_MS = 15_000;
-const START_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
 // Below ctest's TIMEOUT for this test, so that cleanup still runs.
 const WHOLE_TEST_TIMEOUT_MS = 120_000;
 
@@ -54,24 +59,6 @@ function checkEqual(actual, expected, what) {
     isDeepStrictEqual(actual, expected),
     `${what}:\n  expected ${JSON.stringify(expected)}\n  actual   ${JSON.stringify(actual)}`,
   );
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} took over ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function imapPort(stackDir) {
-  const env = readFileSync(join(stackDir, "env"), "utf8");
-  const match = /^IMAP_PORT=(\d+)$/m.exec(env);
-  if (match === null) throw new Error(`no IMAP_PORT in ${stackDir}/env`);
-  return Number(match[1]);
 }
 
 // RFC 2047 B-encoding of UTF-8 text, for headers with non-ASCII text.
@@ -219,47 +206,6 @@ async function imapAppend(port, login, password, messages) {
   }
 }
 
-// Starts konvert on a free port; resolves with the port once it logs
-// `event=listening ... port=N`, rejects if it exits or stays silent.
-function startKonvert(konvert, args) {
-  const child = spawn(konvert, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const server = { child, output: "", exited: false };
-  const port = new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`konvert did not listen within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk) => {
-      server.output += chunk.toString();
-      const match = /event=listening\b.*?\bport=(\d+)/.exec(server.output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("exit", (code, signal) => {
-      server.exited = true;
-      clearTimeout(timer);
-      reject(new Error(`konvert exited (code ${code}, signal ${signal})`));
-    });
-  });
-  return { server, port };
-}
-
-async function stopKonvert(server) {
-  if (server === null || server.exited) return;
-  const exited = new Promise((done) => server.child.once("exit", done));
-  server.child.kill("SIGTERM");
-  const timer = setTimeout(() => server.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
 // A session token from Konvert's login endpoint; API clients may send it as
 // a bearer token (DESIGN.md decision 7), which is all jmap-jam speaks.
 async function bearerToken(base, login, password) {
@@ -287,7 +233,7 @@ async function run(state) {
     process.env.NODE_EXTRA_CA_CERTS === cert,
     `NODE_EXTRA_CA_CERTS must be ${cert}, so that fetch trusts konvert`,
   );
-  const port = imapPort(stackDir);
+  const port = mailstackImapPort(stackDir);
   state.dir = mkdtempSync(join(tmpdir(), "konvert-jam-"));
 
   const login = `jam-${process.pid}-${Date.now()}@example.test`;
@@ -304,21 +250,15 @@ async function run(state) {
     MESSAGES.map((m) => m.raw.join("\r\n")),
   );
 
-  const started = startKonvert(konvert, [
-    "--listen",
-    "127.0.0.1:0",
-    "--tls-cert",
-    cert,
-    "--tls-key",
-    join(stackDir, "tls", "key.pem"),
-    "--data-dir",
-    join(state.dir, "data"),
-    "--imap",
-    `imap://127.0.0.1:${port}`,
-    "--allow-plain-loopback",
-    "--log-level",
-    "debug",
-  ]);
+  const started = startKonvert(
+    konvert,
+    konvertArgs({
+      cert,
+      key: join(stackDir, "tls", "key.pem"),
+      dataDir: join(state.dir, "data"),
+      imapPort: port,
+    }),
+  );
   state.server = started.server;
   const origin = `https://127.0.0.1:${await started.port}`;
   log(`konvert listens at ${origin}`);
