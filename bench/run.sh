@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs Konvert's benchmarks and prints each one as a ratio to the
 # baseline measured in the same run (see bench/CMakeLists.txt).
+# The mailbox benchmark (initial sync and page latency against a real
+# Dovecot) needs a mail stack and runs on its own: scripts/bench-mailbox.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build-bench}
