@@ -1,6 +1,7 @@
 #include "store/sync/account_sync.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -12,7 +13,13 @@
 namespace konvert {
 namespace {
 
+// The first step of a folder fetches its newest 500 UIDs, so that a client
+// soon sees the top of the folder; later steps take up to 2,000 messages,
+// enough for fetching and storing to overlap, yet short enough (well under
+// a second) that a request waiting on the sync lock is not held up long.
 constexpr uint32_t kFirstWindow = 500;
+constexpr uint32_t kFullWindow = 2000;
+// Sparse UIDs (after many expunges) widen the range up to this.
 constexpr uint32_t kMaxWindow = 1u << 20;
 
 std::string Lower(std::string_view text) {
@@ -336,7 +343,20 @@ Status AccountSync::FetchNew(ImapConnection& imap, const std::string& mailbox_id
   std::sort(list.begin(), list.end(),
             [](const FetchedMessage& a, const FetchedMessage& b) { return a.uid > b.uid; });
 
-  // Newest first: batches walk down from the highest UID.
+  // Newest first: batches walk down from the highest UID. While one batch
+  // is parsed and stored, the next is already being fetched, so that IMAP
+  // and parsing overlap instead of waiting on each other.
+  auto store = [this, mailbox_id](std::vector<FetchedMessage> messages) {
+    std::vector<FetchedEmail> emails;
+    emails.reserve(messages.size());
+    for (const FetchedMessage& message : messages) emails.push_back(IngestMessage(message));
+    return index_->AddMessages(mailbox_id, std::move(emails));
+  };
+  std::future<Status> storing;
+  auto finish_storing = [&storing]() -> Status {
+    return storing.valid() ? storing.get() : Status::Ok();
+  };
+
   size_t at = 0;
   while (at < list.size()) {
     size_t end = at;
@@ -346,18 +366,21 @@ Status AccountSync::FetchNew(ImapConnection& imap, const std::string& mailbox_id
       bytes += list[end].size;
       ++end;
     }
-    uint32_t high = list[at].uid;
-    uint32_t low = list[end - 1].uid;
-    Result<std::vector<FetchedMessage>> bodies = FetchMessages(imap, low, high, true);
+    Result<std::vector<FetchedMessage>> bodies =
+        FetchMessages(imap, list[end - 1].uid, list[at].uid, true);
+    Status stored = finish_storing();
+    if (!stored.ok()) return stored;
     if (!bodies.ok()) return bodies.status();
-    std::vector<FetchedEmail> emails;
-    emails.reserve(bodies->size());
-    for (const FetchedMessage& message : *bodies) emails.push_back(IngestMessage(message));
-    Status added = index_->AddMessages(mailbox_id, std::move(emails));
-    if (!added.ok()) return added;
+    try {
+      storing = std::async(std::launch::async, store, std::move(*bodies));
+    } catch (const std::system_error&) {
+      // No thread to be had: store this batch here instead.
+      stored = store(std::move(*bodies));
+      if (!stored.ok()) return stored;
+    }
     at = end;
   }
-  return Status::Ok();
+  return finish_storing();
 }
 
 std::optional<MailboxState> AccountSync::NextIncomplete(const std::string& first) const {
@@ -407,7 +430,11 @@ Result<bool> AccountSync::StepLocked(ImapConnection& imap, const std::string& fi
   index_->Read([&](const AccountView& view) {
     if (const auto* uids = view.Uids(m.id)) after = uids->size();
   });
-  if (after - before < window / 4) window = std::min(kMaxWindow, window * 4);
+  if (after - before < window / 4) {
+    window = std::min(kMaxWindow, window * 4);
+  } else {
+    window = std::max(window, kFullWindow);
+  }
 
   m.initial_low = start;
   status = index_->SaveSyncState(m);
