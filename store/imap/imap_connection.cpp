@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -390,6 +391,16 @@ void ImapConnection::Logout() {
   }
   broken_ = true;
   logged_in_ = false;
+}
+
+bool ImapConnection::PeerHungUp() const {
+  if (broken_ || imap_ == nullptr || imap_->imap_stream == nullptr) return true;
+  // Bytes already buffered by libetpan between commands are unasked too.
+  if (imap_->imap_stream->read_buffer_len != 0) return true;
+  int fd = mailstream_low_get_fd(mailstream_get_low(imap_->imap_stream));
+  if (fd < 0) return true;
+  pollfd check{fd, POLLIN | POLLRDHUP, 0};
+  return poll(&check, 1, 0) != 0;
 }
 
 Status ImapConnection::Execute(std::string_view imap_command,

@@ -80,6 +80,11 @@ class ImapConnection {
   // NOOP; checks that the session still works. Blocks.
   Status Noop();
 
+  // True when the server has closed the connection or sent something
+  // unasked (BYE) since the last command: a quick look at the socket, no
+  // round trip. Never blocks.
+  bool PeerHungUp() const;
+
   // Sends LOGOUT when the session is healthy, then closes the socket.
   // Afterwards broken() is true. Blocks.
   void Logout();

@@ -171,7 +171,11 @@ Result<std::unique_ptr<ImapConnection>> ImapSessionPool::Acquire(Job& job) {
   if (reused != nullptr) {
     reused->set_context(job.context);
     bool check = Clock::now() - idle_since >= options_.check_after_idle;
-    if (!reused->broken() && (!check || reused->Noop().ok())) return reused;
+    // A connection the server closed (or said BYE on) while it sat idle
+    // would fail the task's first command; it is replaced instead.
+    if (!reused->broken() && !reused->PeerHungUp() && (!check || reused->Noop().ok())) {
+      return reused;
+    }
     log::Debug("imap_connection_replaced", job.context);
     reused.reset();
   }

