@@ -16,6 +16,10 @@
 // and keeps its id too. Folders in other users' and shared namespaces, and
 // the folders Konvert keeps contacts and calendars in, are not mailboxes.
 //
+// LIMITATION: while a folder's initial sync runs, an Email that also lies in
+// that folder shows only the mailboxes and keywords indexed so far; finding
+// every copy at once would mean searching each unsynced folder for it.
+//
 // Threads: any thread; one activity at a time per account (an internal
 // mutex makes the others wait). Every method blocks on IMAP and disk.
 #pragma once
