@@ -73,32 +73,32 @@ Status IdleWatcher::Watch() {
   if (mailstream_setup_idle(stream) != 0) {
     return Status(ErrorKind::kServerFail, "cannot wait for IDLE on this connection");
   }
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      mailstream_unsetup_idle(stream);
-      return Status::Ok();
-    }
-    waiting_ = stream;
-  }
-  status = WatchLoop(imap);
-  {
-    std::lock_guard lock(mutex_);
-    waiting_ = nullptr;
-  }
-  mailstream_unsetup_idle(stream);
+  status = WatchLoop(imap, stream);
+  // A failed command closes the stream, and with it what setup made.
+  if (imap.raw()->imap_stream == stream) mailstream_unsetup_idle(stream);
   return status;
 }
 
-Status IdleWatcher::WatchLoop(ImapConnection& imap) {
+Status IdleWatcher::WatchLoop(ImapConnection& imap, mailstream* stream) {
   for (;;) {
     Status status = imap.Execute("IDLE", [](mailimap* raw) { return mailimap_idle(raw); });
     if (!status.ok()) return status;
 
+    // The destructor may interrupt the wait, and only the wait: the stream
+    // is published for exactly that span, while it is certainly open.
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return Status::Ok();
+      waiting_ = stream;
+    }
     // mailstream_wait_idle also sees bytes already read into libetpan's or
     // TLS's buffers, which a poll() on the socket would miss.
     int seconds = static_cast<int>(std::chrono::seconds(kIdleRenew).count());
-    int waited = mailstream_wait_idle(imap.raw()->imap_stream, seconds);
+    int waited = mailstream_wait_idle(stream, seconds);
+    {
+      std::lock_guard lock(mutex_);
+      waiting_ = nullptr;
+    }
 
     status = imap.Execute("DONE", [](mailimap* raw) { return mailimap_idle_done(raw); });
     if (waited == MAILSTREAM_IDLE_INTERRUPTED || waited == MAILSTREAM_IDLE_CANCELLED ||

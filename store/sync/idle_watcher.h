@@ -45,7 +45,7 @@ class IdleWatcher {
   void Run();
   // One connection's life: connect, log in, watch until stopped or broken.
   Status Watch();
-  Status WatchLoop(ImapConnection& imap);
+  Status WatchLoop(ImapConnection& imap, struct _mailstream* stream);
   bool WaitStop(std::chrono::milliseconds pause);
 
   const ImapEndpoint endpoint_;

@@ -356,6 +356,10 @@ TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
   // without costing the client a failed call, and the mail is all there.
   proxy.Restore();
   EXPECT_EQ(Ids(inbox), before);
+  // It lived through all of it (a crash here once came from the IDLE
+  // connection dying under its wait).
+  EXPECT_EQ(server_->Stop(), 0) << server_->log();
+
 }
 
 }  // namespace
