@@ -200,8 +200,9 @@ Result<std::unique_ptr<AccountIndex>> AccountIndex::Load(MailCache* cache, std::
                                                          uint64_t changes_kept) {
   std::unique_ptr<AccountIndex> index(
       new AccountIndex(cache, std::move(account_id), context, changes_kept));
+  index->cache_generation_ = cache->generation();
   Status loaded = index->LoadRecords();
-  if (loaded.ok()) return index;
+  if (loaded.ok() && index->cache_generation_ == cache->generation()) return index;
 
   // Anything unreadable: this account starts afresh from IMAP.
   if (loaded.kind() != ErrorKind::kNotFound) {
@@ -209,6 +210,7 @@ Result<std::unique_ptr<AccountIndex>> AccountIndex::Load(MailCache* cache, std::
   }
   std::string id = index->account_id_;
   index.reset(new AccountIndex(cache, std::move(id), context, changes_kept));
+  index->cache_generation_ = cache->generation();
   Status fresh = index->StartFresh();
   if (!fresh.ok()) return fresh;
   return index;

@@ -193,6 +193,9 @@ class AccountIndex {
 
   std::string State(ChangeType type) const;
   const std::string& account_id() const { return account_id_; }
+  // The MailCache generation this index was loaded under; when the cache's
+  // own has moved on, the cache was rebuilt and this index must be reloaded.
+  uint64_t cache_generation() const { return cache_generation_; }
 
  private:
   friend class AccountView;
@@ -227,6 +230,7 @@ class AccountIndex {
   const std::string account_id_;
   const log::Context context_;
   const uint64_t changes_kept_;
+  uint64_t cache_generation_ = 0;
 
   mutable std::shared_mutex mutex_;
   std::string epoch_;

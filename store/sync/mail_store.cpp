@@ -158,8 +158,15 @@ Result<std::unique_ptr<MailStore>> MailStore::Open(const std::string& directory,
 }
 
 Result<std::shared_ptr<MailAccount>> MailStore::Account(const std::string& account_id) {
+  std::shared_ptr<MailAccount> stale;
   std::lock_guard lock(mutex_);
-  if (auto it = accounts_.find(account_id); it != accounts_.end()) return it->second;
+  if (auto it = accounts_.find(account_id); it != accounts_.end()) {
+    if (it->second->index().cache_generation() == cache_->generation()) return it->second;
+    // The cache was rebuilt after damage: what this account loaded is gone.
+    stale = std::move(it->second);
+    accounts_.erase(it);
+    stale->StopWatcher();
+  }
   log::Context context = context_.With("account_id", account_id);
   Result<std::unique_ptr<AccountIndex>> index =
       AccountIndex::Load(cache_.get(), account_id, context);

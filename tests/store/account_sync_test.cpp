@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "model/server_url.h"
@@ -294,6 +295,34 @@ TEST_F(AccountSyncTest, ReloadFromCacheAndCorruptCacheIsRebuilt) {
   SyncAll();
   EXPECT_EQ(Emails(), before);
   EXPECT_FALSE(index_->Changes(ChangeType::kEmail, state, 10).ok());
+}
+
+TEST_F(AccountSyncTest, DamagedTableFilesAreRebuiltFromImap) {
+  for (int i = 0; i < 20; ++i) raw_->Append("INBOX", SimpleMessage("d" + std::to_string(i)));
+  SyncAll();
+  auto before = Emails();
+  ASSERT_TRUE(cache_->Flush().ok());
+  sync_.reset();
+  index_.reset();
+  cache_.reset();
+
+  // Garbage over the middle of every table file: checksums no longer match.
+  int damaged = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().extension() != ".sst") continue;
+    std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+    auto size = std::filesystem::file_size(entry.path());
+    for (uint64_t at = 0; at + 64 < size; at += size / 8 + 1) {
+      file.seekp(static_cast<std::streamoff>(at));
+      file.write(std::string(64, 'Z').data(), 64);
+    }
+    ++damaged;
+  }
+  ASSERT_GT(damaged, 0);
+
+  OpenCache();
+  SyncAll();
+  EXPECT_EQ(Emails(), before);
 }
 
 TEST_F(AccountSyncTest, OldChangesAreTrimmedAndThenCannotBeCalculated) {
