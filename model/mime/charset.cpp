@@ -296,7 +296,7 @@ std::string RepairUtf8(std::string_view bytes, bool* problem) {
     }
     // One U+FFFD per maximal subpart (Unicode §3.9, U+FFFD substitution): a valid lead byte
     // swallows the continuation bytes that still fit it; any other byte stands alone.
-    *problem = true;
+    if (problem != nullptr) *problem = true;
     AppendUtf8(kReplacement, &out);
     size_t taken = 1;
     unsigned char lead = static_cast<unsigned char>(bytes[i]);

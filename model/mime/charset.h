@@ -37,8 +37,8 @@ std::string Raw8bitToUtf8(std::string_view bytes);
 bool IsValidUtf8(std::string_view bytes);
 
 // `bytes` with each maximal invalid UTF-8 sequence replaced by U+FFFD; `*problem` is set when
-// anything was replaced (it is never cleared).
-std::string RepairUtf8(std::string_view bytes, bool* problem);
+// anything was replaced (it is never cleared). `problem` may be null.
+std::string RepairUtf8(std::string_view bytes, bool* problem = nullptr);
 
 // Appends code point `cp` to `out` as UTF-8.
 void AppendUtf8(char32_t cp, std::string* out);

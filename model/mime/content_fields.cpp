@@ -109,6 +109,7 @@ ContentField ParseContentField(std::string_view raw) {
   size_t value_begin = i;
   while (i < s.size() && s[i] != ';' && !IsBlank(s[i])) ++i;
   field.value = Lower(s.substr(value_begin, i - value_begin));
+  if (!IsAsciiToken(field.value)) field.value.clear();
 
   // Parameters; a missing ';' between the value and a parameter is tolerated.
   while (i < s.size()) {
@@ -196,6 +197,36 @@ std::optional<std::string> DecodedParam(const ContentField& field, std::string_v
   // A name whose bytes do not fit its own label is still better guessed than replaced.
   Decoded decoded = ToUtf8(bytes, charset);
   return decoded.problem ? Raw8bitToUtf8(bytes) : decoded.text;
+}
+
+bool IsAsciiToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7F;
+  });
+}
+
+std::string SanitizeFileName(std::string_view name) {
+  std::string valid = IsValidUtf8(name) ? std::string(name) : RepairUtf8(name);
+  std::string out;
+  out.reserve(valid.size());
+  for (size_t i = 0; i < valid.size();) {
+    auto lead = static_cast<unsigned char>(valid[i]);
+    size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    char32_t cp = lead < 0x80    ? lead
+                  : lead >= 0xF0 ? lead & 0x07
+                  : lead >= 0xE0 ? lead & 0x0F
+                                 : lead & 0x1F;
+    for (size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(valid[i + k]) & 0x3F);
+
+    bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                (cp >= 0x2066 && cp <= 0x2069);
+    if (!control && !bidi) out.append(valid, i, len);
+    i += len;
+  }
+  return out;
 }
 
 }  // namespace konvert::mime

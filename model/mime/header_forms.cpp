@@ -15,7 +15,15 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Every string this file puts into JSON passes here. JSON text is UTF-8 (RFC 8620 §3.1,
+// RFC 8259 §8.1) and one invalid string fails a whole Email/get response, so whatever slipped
+// through the parsers still comes out valid, with U+FFFD where the bytes were not.
 rapidjson::Value String(std::string_view s, JsonAllocator& allocator) {
+  if (!IsValidUtf8(s)) {
+    std::string repaired = RepairUtf8(s);
+    return rapidjson::Value(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()),
+                            allocator);
+  }
   return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), allocator);
 }
 
@@ -51,7 +59,9 @@ std::string Nfc(const std::string& utf8) {
   return out;
 }
 
-// Items written as "<...>" in `raw`, whitespace inside removed.
+// Items written as "<...>" in `raw`, whitespace inside removed. Ids and URLs are ASCII by
+// their RFCs (RFC 5322 §3.6.4, RFC 3986 §2); 8-bit bytes in one are not text in any charset
+// worth guessing, so invalid UTF-8 becomes U+FFFD and valid UTF-8 (RFC 6532) is kept.
 std::vector<std::string> AngleItems(std::string_view raw) {
   std::vector<std::string> items;
   size_t pos = 0;
@@ -62,7 +72,7 @@ std::vector<std::string> AngleItems(std::string_view raw) {
     for (char c : raw.substr(pos + 1, close - pos - 1)) {
       if (!IsSpace(c)) item.push_back(c);
     }
-    if (!item.empty()) items.push_back(std::move(item));
+    if (!item.empty()) items.push_back(IsValidUtf8(item) ? std::move(item) : RepairUtf8(item));
     pos = close + 1;
   }
   return items;

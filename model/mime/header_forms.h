@@ -3,7 +3,8 @@
 //
 // Every function takes a field's raw value (Header::raw) and never fails: a value that does
 // not parse gives the form's "null" (RFC 8621 §4.1.2: servers return null rather than an
-// error). Values are allocated in the caller's allocator, which owns them.
+// error). Values are allocated in the caller's allocator, which owns them. Every string
+// returned or put into a Value is valid UTF-8, whatever bytes the field held.
 //
 // Pure functions: any thread (each call uses only its own allocator).
 #pragma once
@@ -43,10 +44,12 @@ rapidjson::Value HeaderValue(std::string_view raw, HeaderForm form, JsonAllocato
 // decoded, raw 8-bit text detected, control characters dropped, NFC.
 std::string TextForm(std::string_view raw);
 
-// Message ids without angle brackets (RFC 5322 §3.6.4), nullopt when there are none.
+// Message ids without angle brackets (RFC 5322 §3.6.4), nullopt when there are none. Invalid
+// UTF-8 in an id becomes U+FFFD.
 std::optional<std::vector<std::string>> ParseMessageIds(std::string_view raw);
 
-// URLs from "<url>" items (RFC 2369 §2), nullopt when there are none.
+// URLs from "<url>" items (RFC 2369 §2), nullopt when there are none. Invalid UTF-8 in a URL
+// becomes U+FFFD.
 std::optional<std::vector<std::string>> ParseUrls(std::string_view raw);
 
 rapidjson::Value AsRaw(std::string_view raw, JsonAllocator& allocator);

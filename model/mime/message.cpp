@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "model/mime/charset.h"
 #include "model/mime/content_fields.h"
 #include "model/mime/encoded_words.h"
 #include "model/mime/transfer.h"
@@ -68,6 +69,15 @@ bool IsFieldName(std::string_view name) {
   });
 }
 
+// A file name parameter as Part::name holds it: decoded, made safe, nullopt when empty.
+std::optional<std::string> FileName(const ContentField& field, std::string_view param) {
+  std::optional<std::string> decoded = DecodedParam(field, param);
+  if (!decoded) return std::nullopt;
+  std::string name = SanitizeFileName(*decoded);
+  if (name.empty()) return std::nullopt;
+  return name;
+}
+
 enum class Delimiter { kNone, kPart, kClose };
 
 // RFC 2046 §5.1.1: a delimiter line is "--" boundary, optionally "--" (close), then only
@@ -91,6 +101,61 @@ struct Stop {
   Line line;                          // the delimiter line; begin == input size at the end
   size_t level = 0;                   // index of the matched boundary in the stack
   Delimiter kind = Delimiter::kNone;  // kNone: end of input
+};
+
+// The fields ApplyContentFields reads: the first of each name is kept whatever the block's
+// budget, so that a part's structure never depends on how much came before its fields.
+constexpr std::string_view kStructuralFields[] = {
+    "Content-Type", "Content-Disposition", "Content-Transfer-Encoding",
+    "Content-ID",   "Content-Language",    "Content-Location"};
+
+// Keeps the fields of one header block within Limits, by the rule message.h gives there.
+class FieldKeeper {
+ public:
+  FieldKeeper(const Limits& limits, std::vector<Header>* headers, bool* truncated)
+      : limits_(limits), headers_(headers), truncated_(truncated) {}
+
+  void Keep(std::string_view name, std::string_view value) {
+    bool exempt = false;
+    for (size_t i = 0; i < std::size(kStructuralFields); ++i) {
+      if (!EqualsIgnoreCase(name, kStructuralFields[i])) continue;
+      exempt = (structural_seen_ & (1u << i)) == 0;
+      structural_seen_ |= 1u << i;
+    }
+
+    if (name.size() > limits_.max_field_bytes) {
+      *truncated_ = true;
+      return;
+    }
+
+    // Cut to max_field_bytes, backing off to the start of a UTF-8 sequence so that a long
+    // UTF-8 Subject does not end in a broken character and get read as 8-bit garbage.
+    size_t room = limits_.max_field_bytes - name.size();
+    if (value.size() > room) {
+      size_t cut = room;
+      size_t floor = cut >= 3 ? cut - 3 : 0;  // a sequence has at most 3 continuation bytes
+      while (cut > floor && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+      value = value.substr(0, cut);
+      *truncated_ = true;
+    }
+
+    size_t bytes = name.size() + value.size();
+    bool fits =
+        headers_->size() < limits_.max_headers && kept_bytes_ + bytes <= limits_.max_header_bytes;
+    if (!exempt && !fits) {
+      *truncated_ = true;
+      return;
+    }
+    headers_->push_back({std::string(name), std::string(value)});
+    kept_bytes_ += bytes;
+  }
+
+ private:
+  const Limits& limits_;
+  std::vector<Header>* headers_;
+  bool* truncated_;
+  size_t kept_bytes_ = 0;
+  unsigned structural_seen_ = 0;  // bit i: a field named kStructuralFields[i] was seen
 };
 
 // One pass over the message. The boundaries of all open multiparts form a stack; every line
@@ -178,12 +243,8 @@ class Parser {
   // Reads the header block at `begin` into `headers`; returns where the body starts. A
   // delimiter line inside the block ends the entity at once and is stored in `*stop`.
   size_t ParseHeaders(size_t begin, std::vector<Header>* headers, Stop* stop) {
+    FieldKeeper keeper(limits_, headers, &message_->truncated);
     size_t pos = begin;
-    size_t block_bytes = 0;
-    bool skipping = false;  // a limit was hit: read on to the body without keeping fields
-    Header* current = nullptr;
-    size_t current_end = 0;  // where the field being read ends so far
-
     while (pos < raw_.size()) {
       Line line = LineAt(raw_, pos, raw_.size());
       if (line.content_end == line.begin) return line.end;  // the blank line
@@ -192,43 +253,31 @@ class Parser {
         return line.begin;
       }
 
+      // A continuation line (RFC 5322 §2.2.3) is read with its field below, so one here comes
+      // before any field: it starts a body that has no header block.
       std::string_view text = raw_.substr(line.begin, line.content_end - line.begin);
-      block_bytes += line.end - line.begin;
-      if (!skipping &&
-          (block_bytes > limits_.max_header_bytes || headers->size() >= limits_.max_headers)) {
-        skipping = true;
-        message_->truncated = true;
-      }
-
-      if (IsBlank(text[0])) {
-        // A continuation line (RFC 5322 §2.2.3); before any field it starts a body that has
-        // no header block.
-        if (current == nullptr && !skipping && headers->empty()) return line.begin;
-        if (current != nullptr && !skipping) {
-          current->raw.append(raw_.substr(current_end, line.content_end - current_end));
-          current_end = line.content_end;
-        }
-        pos = line.end;
-        continue;
-      }
-
+      if (IsBlank(text[0])) return line.begin;
       size_t colon = text.find(':');
       std::string_view name =
           colon == std::string_view::npos ? std::string_view() : text.substr(0, colon);
       while (!name.empty() && IsBlank(name.back())) name.remove_suffix(1);
       if (!IsFieldName(name)) return line.begin;  // not a header: the body starts here
 
-      if (skipping) {
-        current = nullptr;
-      } else {
-        headers->push_back({std::string(name), std::string(text.substr(colon + 1))});
-        current = &headers->back();
-        current_end = line.content_end;
-      }
+      // The field runs on through its continuation lines; its value keeps the folding.
+      size_t value_begin = line.begin + colon + 1;
+      size_t value_end = line.content_end;
       pos = line.end;
+      while (pos < raw_.size()) {
+        Line next = LineAt(raw_, pos, raw_.size());
+        if (next.content_end == next.begin || !IsBlank(raw_[next.begin])) break;
+        value_end = next.content_end;
+        pos = next.end;
+      }
+      keeper.Keep(name, raw_.substr(value_begin, value_end - value_begin));
     }
     return raw_.size();
   }
+
   void ApplyContentFields(bool in_digest, Part* part) {
     const std::vector<Header>& headers = part->headers;
 
@@ -251,7 +300,10 @@ class Parser {
       }
     }
 
-    if (std::optional<std::string> charset = type.Param("charset"); charset && !charset->empty()) {
+    // A charset name is an ASCII token (RFC 2045 §5.1, RFC 2978 §2.3); one with other bytes
+    // names nothing, so the part is read as unlabelled text.
+    std::optional<std::string> charset = type.Param("charset");
+    if (charset && IsAsciiToken(Trim(*charset))) {
       part->charset = Lower(Trim(*charset));
       part->charset_given = true;
     } else if (part->type.starts_with("text/")) {
@@ -263,23 +315,25 @@ class Parser {
       disposition = ParseContentField(h->raw);
       if (!disposition.value.empty()) part->disposition = disposition.value;
     }
-    part->name = DecodedParam(disposition, "filename");
-    if (!part->name || part->name->empty()) part->name = DecodedParam(type, "name");
-    if (part->name && part->name->empty()) part->name.reset();
+    part->name = FileName(disposition, "filename");
+    if (!part->name) part->name = FileName(type, "name");
 
     if (const Header* h = FindHeader(headers, "Content-Transfer-Encoding")) {
-      part->transfer_encoding = Lower(Unfold(h->raw));
+      std::string encoding = Lower(Unfold(h->raw));
+      if (IsAsciiToken(encoding)) part->transfer_encoding = std::move(encoding);
     }
     if (part->transfer_encoding.empty()) part->transfer_encoding = "7bit";
 
+    // Content-ID and Content-Language are ASCII by RFC 2045 §7 and RFC 3282; 8-bit bytes in
+    // them are kept visible as U+FFFD rather than guessed.
     if (const Header* h = FindHeader(headers, "Content-ID")) {
-      std::string id = Unfold(h->raw);
+      std::string id = RepairUtf8(Unfold(h->raw));
       if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
       if (!id.empty()) part->cid = std::move(id);
     }
     if (const Header* h = FindHeader(headers, "Content-Language")) {
       std::vector<std::string> tags;
-      std::string value = Unfold(h->raw);
+      std::string value = RepairUtf8(Unfold(h->raw));
       size_t start = 0;
       while (start <= value.size()) {
         size_t comma = value.find(',', start);

@@ -29,17 +29,23 @@ namespace konvert::mime {
 struct Header {
   std::string name;  // as written, e.g. "Content-Type"
   std::string raw;   // the bytes after the colon to the end of the field, folding kept
-                     // (JMAP header:X:asRaw); the field's final line break is not included
+                     // (JMAP header:X:asRaw); the field's final line break is not included.
+                     // Bytes as written, not necessarily UTF-8: AsRaw (header_forms.h)
+                     // gives text
 };
 
+// Every string of a Part is valid UTF-8, whatever bytes the message held. The ASCII tokens
+// (type, charset, disposition, transfer_encoding) count as absent when they hold other bytes;
+// cid, language and location keep what is valid, with U+FFFD for the rest.
 struct Part {
   std::string part_id;
   std::vector<Header> headers;
   std::string type;  // lowercase "type/subtype"; text/plain when absent or invalid
                      // (RFC 2045 §5.2), message/rfc822 inside multipart/digest (RFC 2046 §5.1.5)
-  std::optional<std::string> charset;  // lowercased parameter, "us-ascii" for text/* without
-  bool charset_given = false;          // false when `charset` is only the RFC 2046 default
-  std::optional<std::string> name;     // decoded file name: disposition filename, else type name
+  std::optional<std::string> charset;      // lowercased parameter, "us-ascii" for text/* without
+  bool charset_given = false;              // false when `charset` is only the RFC 2046 default
+  std::optional<std::string> name;         // decoded file name: disposition filename, else type
+                                           // name; SanitizeFileName (content_fields.h) applied
   std::optional<std::string> disposition;  // lowercase, e.g. "inline", "attachment"
   std::optional<std::string> cid;          // Content-ID without the angle brackets
   std::optional<std::vector<std::string>> language;
@@ -61,11 +67,24 @@ struct Message {
   bool truncated = false;  // a Limits value was hit; what was parsed is still valid
 };
 
+// Bounds on what one message may cost; Message::truncated tells that one was hit.
+//
+// Header blocks: every field is read, so a huge field costs time but not memory, and the
+// fields after it are still found. A field (name and value) is cut to its first
+// max_field_bytes, at the start of a UTF-8 sequence. The block then keeps each field in order
+// while the fields kept so far number fewer than max_headers and their bytes fit in
+// max_header_bytes; a field that does not fit is dropped alone and later ones that fit are
+// still kept. The first Content-Type, Content-Disposition, Content-Transfer-Encoding,
+// Content-ID, Content-Language and Content-Location of a block are always kept (cut like any
+// field), because the part's structure is read from them. A block thus keeps at most
+// max_header_bytes + 6 * max_field_bytes bytes in max_headers + 6 fields.
 struct Limits {
-  size_t max_depth = 32;              // nested multiparts below this are left unparsed
-  size_t max_parts = 1000;            // parts beyond this are dropped
-  size_t max_header_bytes = 1 << 20;  // per header block; the rest of the block is skipped
-  size_t max_headers = 5000;          // fields per header block
+  size_t max_depth = 32;               // nested multiparts below this are left unparsed
+  size_t max_parts = 1000;             // parts beyond this are dropped
+  size_t max_field_bytes = 256 << 10;  // per field; the rest is cut. Room for a Subject of
+                                       // 3000 encoded-words (246 KB, a cyrus-imapd test)
+  size_t max_header_bytes = 1 << 20;   // fields kept per header block, in bytes
+  size_t max_headers = 5000;           // fields kept per header block
 };
 
 // Parses `raw`. Accepts CRLF and LF-only line ends, and an mbox "From " line before the

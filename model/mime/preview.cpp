@@ -106,17 +106,24 @@ bool IsBlockTag(std::string_view name) {
   return false;
 }
 
-// Collapses runs of whitespace (ASCII and U+00A0) to one space and trims the ends.
+// Collapses runs of whitespace (ASCII, U+0085 NEXT LINE and U+00A0) to one space, trims the
+// ends, and drops the other C0 and C1 controls and DEL: a preview is plain text to show
+// (RFC 8621 §4.1.4), and a NUL or an escape in it reaches every client's list view.
 std::string CollapseWhitespace(std::string_view text, size_t max_code_points) {
   std::string out;
   size_t code_points = 0;
   bool pending_space = false;
   for (size_t i = 0; i < text.size() && code_points < max_code_points;) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    bool nbsp = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0;
-    if (std::isspace(c) || nbsp) {
+    unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    bool c1 = c == 0xC2 && next >= 0x80 && next <= 0x9F;
+    if (std::isspace(c) || (c == 0xC2 && (next == 0xA0 || next == 0x85))) {
       pending_space = !out.empty();
-      i += nbsp ? 2 : 1;
+      i += c == 0xC2 ? 2 : 1;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F || c1) {
+      i += c1 ? 2 : 1;
       continue;
     }
     if (pending_space) {
@@ -156,6 +163,13 @@ Decoded PartText(std::string_view raw, const Part& part) {
 }
 
 std::string HtmlToText(std::string_view html) {
+  // Tags and references are ASCII, so a repaired input gives a valid output.
+  std::string repaired;
+  if (!IsValidUtf8(html)) {
+    repaired = RepairUtf8(html);
+    html = repaired;
+  }
+
   std::string out;
   out.reserve(html.size() / 2);
   size_t i = 0;
@@ -243,6 +257,14 @@ std::string Preview(std::string_view raw, const BodyLists& lists) {
 }
 
 std::string TruncateUtf8(std::string_view text, size_t max_bytes) {
+  // Only the prefix that can be kept needs to be valid; U+FFFD is longer than the byte it
+  // replaces, so the repaired prefix is cut again.
+  std::string repaired;
+  std::string_view head = text.substr(0, max_bytes + 1);
+  if (!IsValidUtf8(head)) {
+    repaired = RepairUtf8(head);
+    text = repaired;
+  }
   if (text.size() <= max_bytes) return std::string(text);
   size_t cut = max_bytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
@@ -250,6 +272,7 @@ std::string TruncateUtf8(std::string_view text, size_t max_bytes) {
 }
 
 std::string TruncateCodePoints(std::string_view text, size_t max_code_points) {
+  if (!IsValidUtf8(text)) return TruncateCodePoints(RepairUtf8(text), max_code_points);
   size_t count = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {

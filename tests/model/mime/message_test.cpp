@@ -252,11 +252,88 @@ TEST(MimeParser, LimitsHeaderSizeAndCount) {
   EXPECT_EQ(Body(raw, m.root), "body");  // the body is still found
 
   limits = Limits();
-  limits.max_header_bytes = 100;
+  limits.max_header_bytes = 50;  // "X-H0" and " value": five fields of ten bytes
   m = ParseMessage(raw, limits);
   EXPECT_TRUE(m.truncated);
-  EXPECT_LT(m.headers.size(), 10u);
+  EXPECT_EQ(m.headers.size(), 5u);
   EXPECT_EQ(Body(raw, m.root), "body");
+}
+
+// Regression (tester's report, issue 3): a header block over max_header_bytes lost every
+// field after the limit, so a message with a 1 MiB Subject and a 1 MiB X-Huge lost its
+// Content-Type, Date and Message-ID and was shown as one text/plain part. Now each field is
+// cut on its own and the fields after it are still read.
+struct HugeHeaderCase {
+  const char* what;
+  std::string before;    // fields ahead of the normal ones
+  size_t subject_bytes;  // what of the Subject is kept, 0 when there is none
+};
+
+TEST(MimeParser, KeepsFieldsAfterHugeOnes) {
+  const std::string kMiB(1 << 20, 'a');
+  const std::string kHalfMiB(1 << 19, 'b');
+  const Limits kLimits;
+  const HugeHeaderCase kCases[] = {
+      {"1 MiB Subject and 1 MiB X-Huge", "Subject: " + kMiB + "\r\nX-Huge: " + kMiB + "\r\n",
+       kLimits.max_field_bytes - 7},
+      {"folded 1 MiB Subject", "Subject: " + kHalfMiB + "\r\n " + kHalfMiB + "\r\n",
+       kLimits.max_field_bytes - 7},
+      {"budget filled by many large fields",
+       [&] {
+         std::string fields;
+         for (int i = 0; i < 8; ++i) fields += "X-Big" + std::to_string(i) + ": " + kMiB + "\r\n";
+         return fields;
+       }(),
+       0},
+      {"10,000 small fields",
+       [] {
+         std::string fields;
+         for (int i = 0; i < 10000; ++i) fields += "X-Small: " + std::to_string(i) + "\r\n";
+         return fields;
+       }(),
+       0},
+  };
+  for (const HugeHeaderCase& c : kCases) {
+    const std::string raw = c.before +
+                            "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+                            "Message-ID: <later@example.org>\r\n"
+                            "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                            "--b\r\nContent-Type: text/plain\r\n\r\none\r\n"
+                            "--b\r\nContent-Type: image/png\r\n\r\ntwo\r\n"
+                            "--b--\r\n";
+    Message m = ParseMessage(raw);
+    EXPECT_TRUE(m.truncated) << c.what;
+    EXPECT_EQ(m.root.type, "multipart/mixed") << c.what;
+    ASSERT_EQ(m.root.sub_parts.size(), 2u) << c.what;
+    EXPECT_EQ(Body(raw, m.root.sub_parts[0]), "one") << c.what;
+    EXPECT_EQ(m.root.sub_parts[1].type, "image/png") << c.what;
+    ASSERT_NE(FindHeader(m.headers, "Content-Type"), nullptr) << c.what;
+    if (c.subject_bytes > 0) {
+      // Small later fields fit in the budget too, not only the structural ones.
+      ASSERT_NE(FindHeader(m.headers, "Date"), nullptr) << c.what;
+      ASSERT_NE(FindHeader(m.headers, "Message-ID"), nullptr) << c.what;
+      EXPECT_EQ(FindHeader(m.headers, "Message-ID")->raw, " <later@example.org>") << c.what;
+      ASSERT_NE(FindHeader(m.headers, "Subject"), nullptr) << c.what;
+      EXPECT_EQ(FindHeader(m.headers, "Subject")->raw.size(), c.subject_bytes) << c.what;
+    }
+
+    // Memory stays bounded: the rule of Limits in message.h.
+    size_t kept = 0;
+    for (const Header& h : m.headers) kept += h.name.size() + h.raw.size();
+    EXPECT_LE(kept, kLimits.max_header_bytes + 6 * kLimits.max_field_bytes) << c.what;
+    EXPECT_LE(m.headers.size(), kLimits.max_headers + 6) << c.what;
+  }
+}
+
+// A field cut at max_field_bytes ends on a whole UTF-8 character, so that asRaw and asText
+// still read it as UTF-8.
+TEST(MimeParser, CutsFieldsOnACharacterBoundary) {
+  Limits limits;
+  limits.max_field_bytes = 7 + 4;  // "Subject" and " \xD0\x9C\xD0", which splits "М"
+  Message m = ParseMessage("Subject: \xD0\x9C\xD0\x9C\r\n\r\nbody", limits);
+  ASSERT_EQ(m.headers.size(), 1u);
+  EXPECT_EQ(m.headers[0].raw, " \xD0\x9C");
+  EXPECT_TRUE(m.truncated);
 }
 
 TEST(MimeParser, SurvivesBrokenInput) {
