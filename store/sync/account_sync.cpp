@@ -19,6 +19,9 @@ namespace {
 // a second) that a request waiting on the sync lock is not held up long.
 constexpr uint32_t kFirstWindow = 500;
 constexpr uint32_t kFullWindow = 2000;
+// A folder that appears later with at most this many messages is read in
+// the request that finds it.
+constexpr uint32_t kInlineMessages = 200;
 // Sparse UIDs (after many expunges) widen the range up to this.
 constexpr uint32_t kMaxWindow = 1u << 20;
 
@@ -243,6 +246,20 @@ Status AccountSync::Initialise(ImapConnection& imap, const MailboxState& mailbox
   m.initialised = true;
   log::Debug("mailbox_sync_started", context_.With("mailbox", mailbox.id),
              {{"messages", std::to_string(selected->status.messages)}});
+
+  // A small folder that appears once the account is in use (created, or
+  // filled by another client) is read at once, so that the request that
+  // noticed it already sees its mail; at first use, the background sync and
+  // IMAP-answered queries take care of every folder.
+  bool in_use = false;
+  index_->Read([&](const AccountView& view) {
+    for (const auto& [id, other] : view.mailboxes()) in_use = in_use || other.complete();
+  });
+  if (in_use && selected->status.messages <= kInlineMessages && m.synced_uidnext > 1) {
+    Status fetched = FetchNew(imap, m.id, 1, m.synced_uidnext - 1);
+    if (!fetched.ok()) return fetched;
+    m.initial_low = 1;
+  }
   return index_->SaveSyncState(m);
 }
 

@@ -434,8 +434,16 @@ Result<std::vector<std::string>> SharedNamespacePrefixes(ImapConnection& imap) {
 Result<std::optional<std::string>> MyRights(ImapConnection& imap, const std::string& folder) {
   if (!imap.HasCapability("ACL")) return std::optional<std::string>();
   mailimap_acl_myrights_data* data = nullptr;
-  Status status = imap.Execute(
-      "MYRIGHTS", [&](mailimap* raw) { return mailimap_acl_myrights(raw, folder.c_str(), &data); });
+  Status status = imap.Execute("MYRIGHTS", [&](mailimap* raw) {
+    // libetpan refuses ACL commands once a folder is selected, though RFC
+    // 4314 §3 allows them there; the session is presented as merely
+    // authenticated for this one call.
+    int state = raw->imap_state;
+    if (state == MAILIMAP_STATE_SELECTED) raw->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+    int code = mailimap_acl_myrights(raw, folder.c_str(), &data);
+    if (raw->imap_state == MAILIMAP_STATE_AUTHENTICATED) raw->imap_state = state;
+    return code;
+  });
   if (!status.ok()) return status;
   std::optional<std::string> rights;
   if (data != nullptr) {

@@ -325,6 +325,38 @@ TEST_F(MailSyncApiTest, ANewCacheGivesTheSameIds) {
   EXPECT_EQ(first, second);
 }
 
+TEST_F(MailSyncApiTest, AFolderMadeByAnotherClientIsSeenByTheVeryNextRequest) {
+  uint32_t uid = raw_->Append("INBOX", SimpleMessage("copied later"));
+  StartServer();
+  MethodResult all = jmap_->Method("Email/query", R"({"calculateTotal":true})");
+  ASSERT_EQ(all.args["total"].GetUint(), 1u);
+  std::string id = all.args["ids"][0].GetString();
+  std::string state = jmap_->Method("Email/get", R"({"ids":[]})").args["state"].GetString();
+
+  for (int round = 0; round < 3; ++round) {
+    std::string name = "Fresh" + std::to_string(round);
+    raw_->Create(name);
+    raw_->Select("INBOX");
+    raw_->Copy(uid, name);
+    MethodResult changes = jmap_->Method("Email/changes", R"({"sinceState":")" + state + R"("})");
+    ASSERT_FALSE(changes.error()) << JsonText(changes.args);
+    EXPECT_EQ(Strings(changes.args["updated"]), std::vector<std::string>{id}) << name;
+    state = changes.args["newState"].GetString();
+
+    raw_->Create("Empty" + std::to_string(round));
+    MethodResult found = jmap_->Method(
+        "Mailbox/query", R"({"filter":{"name":"Empty)" + std::to_string(round) + R"("}})");
+    EXPECT_EQ(found.args["ids"].Size(), 1u) << "Empty" << round;
+  }
+
+  // Dovecot 2.3's LIST may miss a folder created within the same second as
+  // a RENAME by another session (its list index is checked by mtime), so the
+  // rename comes last.
+  raw_->Rename("Fresh0", "Renamed");
+  MethodResult renamed = jmap_->Method("Mailbox/query", R"({"filter":{"name":"Renamed"}})");
+  EXPECT_EQ(renamed.args["ids"].Size(), 1u);
+}
+
 TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
   raw_->Append("INBOX", SimpleMessage("kept"));
   TcpProxy proxy(MailStack::Get().imap_port());
@@ -359,7 +391,6 @@ TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
   // It lived through all of it (a crash here once came from the IDLE
   // connection dying under its wait).
   EXPECT_EQ(server_->Stop(), 0) << server_->log();
-
 }
 
 }  // namespace

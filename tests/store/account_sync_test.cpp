@@ -13,6 +13,7 @@
 #include "model/server_url.h"
 #include "store/index/account_index.h"
 #include "store/index/mail_cache.h"
+#include "store/sync/imap_mail.h"
 #include "tests/support/mail_stack.h"
 #include "tests/support/raw_imap.h"
 
@@ -323,6 +324,17 @@ TEST_F(AccountSyncTest, DamagedTableFilesAreRebuiltFromImap) {
   OpenCache();
   SyncAll();
   EXPECT_EQ(Emails(), before);
+}
+
+TEST_F(AccountSyncTest, MyRightsWorksWithAFolderSelected) {
+  // libetpan allows ACL commands only before a SELECT, though RFC 4314 §3
+  // allows them in both states; a new folder found by a later refresh runs
+  // MYRIGHTS on a session that has one selected.
+  ASSERT_TRUE(SelectFolder(*imap_, "INBOX", 0, 0).ok());
+  Result<std::optional<std::string>> rights = MyRights(*imap_, "INBOX");
+  ASSERT_TRUE(rights.ok()) << rights.status().message();
+  ASSERT_TRUE(rights->has_value());
+  EXPECT_NE((*rights)->find('r'), std::string::npos);
 }
 
 TEST_F(AccountSyncTest, OldChangesAreTrimmedAndThenCannotBeCalculated) {
