@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/mail/mail_access.h"
+#include "model/mime/charset.h"
 
 namespace konvert::api {
 namespace {
@@ -14,6 +15,13 @@ Status Invalid(std::string message) {
 }  // namespace
 
 rapidjson::Value Str(std::string_view text, Alloc& alloc) {
+  // JSON on the wire is UTF-8 (RFC 8620 §3.1). Mail is full of bytes that
+  // are not; one such string must never cost a client the whole response.
+  if (!mime::IsValidUtf8(text)) {
+    std::string repaired = mime::RepairUtf8(text);
+    return rapidjson::Value(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()),
+                            alloc);
+  }
   return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
 }
 

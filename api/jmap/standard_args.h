@@ -61,6 +61,7 @@ rapidjson::Value QueryChangesResponse(const MethodContext& ctx, std::string_view
 // The response skeleton of Foo/get: accountId, state, list (empty), notFound.
 rapidjson::Value GetResponse(const MethodContext& ctx, std::string_view state, Alloc& alloc);
 
+// A JSON string of `text`; bytes that are not UTF-8 become U+FFFD.
 rapidjson::Value Str(std::string_view text, Alloc& alloc);
 rapidjson::Value StringArray(const std::vector<std::string>& values, Alloc& alloc);
 // Adds member `name` to `object`; `name` must be a string literal.

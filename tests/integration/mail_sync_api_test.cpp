@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "model/mime/charset.h"
+#include "tests/support/https_client.h"
 #include "tests/support/jmap_client.h"
 #include "tests/support/json_text.h"
 #include "tests/support/konvert_process.h"
@@ -355,6 +357,58 @@ TEST_F(MailSyncApiTest, AFolderMadeByAnotherClientIsSeenByTheVeryNextRequest) {
   raw_->Rename("Fresh0", "Renamed");
   MethodResult renamed = jmap_->Method("Mailbox/query", R"({"filter":{"name":"Renamed"}})");
   EXPECT_EQ(renamed.args["ids"].Size(), 1u);
+}
+
+TEST_F(MailSyncApiTest, EightBitBytesInHeadersNeverBreakEmailGet) {
+  // Found by a tester: one such message made Email/get fail for every id in
+  // the request (serverFail, "the response could not be written").
+  std::vector<std::string> fields = {
+      "Message-ID: <\xff\xfe@x>",
+      "In-Reply-To: <\xc0\xaf@x>",
+      "References: <a@x> <\xed\xa0\x80@x>",
+      "List-Unsubscribe: <mailto:\xff@x>",
+      "Message-ID: <a\x80"
+      "b@x>",
+  };
+  for (const std::string& field : fields) {
+    raw_->Append("INBOX", "From: a@example.test\r\nSubject: x\r\n" + field + "\r\n\r\nbody\r\n");
+  }
+  raw_->Append("INBOX",
+               "From: a@example.test\r\nSubject: parts\r\nContent-Type: multipart/mixed; "
+               "boundary=b\r\n\r\n--b\r\nContent-Type: te\xffxt/pl\x80"
+               "ain; charset=\xfe\r\n"
+               "Content-ID: <\xff@x>\r\nContent-Language: \xe9n\r\n\r\nhello\r\n"
+               "--b\r\nContent-Type: application/octet-stream; name=\"a\xff\x01.bin\"\r\n"
+               "Content-Disposition: attachment\r\n\r\nxyz\r\n--b--\r\n");
+  StartServer();
+  MethodResult all = jmap_->Method("Email/query", "{}");
+  ASSERT_EQ(all.args["ids"].Size(), fields.size() + 1);
+
+  HttpsClient client(KonvertProcess::CertFile());
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server_->origin() + "/webmail/jmap/api";
+  request.basic_login = user_.login;
+  request.basic_password = user_.password;
+  request.body =
+      R"({"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[)"
+      R"(["Email/get",{"accountId":")" +
+      jmap_->account_id() + R"(","ids":)" + JsonText(all.args["ids"]) +
+      R"(,"properties":null,"fetchAllBodyValues":true},"a"],)"
+      R"(["Email/get",{"accountId":")" +
+      jmap_->account_id() + R"(","ids":)" + JsonText(all.args["ids"]) +
+      R"(,"properties":["headers","bodyStructure","header:List-Unsubscribe:asURLs",)"
+      R"("header:Message-ID:asMessageIds","header:References:asMessageIds:all"]},"b"]]})";
+  HttpResponse response = client.Send(request);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_TRUE(mime::IsValidUtf8(response.body));
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(response.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  for (const auto& call : doc["methodResponses"].GetArray()) {
+    ASSERT_EQ(std::string(call[0].GetString()), "Email/get") << JsonText(call);
+    EXPECT_EQ(call[1]["list"].Size(), fields.size() + 1);
+  }
 }
 
 TEST_F(MailSyncApiTest, ImapGoneMidSessionIsAnErrorAndLosesNothing) {
