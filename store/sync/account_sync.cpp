@@ -268,10 +268,13 @@ Status AccountSync::RefreshFolder(ImapConnection& imap, const MailboxState& mail
   if (!mailbox.initialised) return Initialise(imap, mailbox);
 
   // STATUS on the folder this session has selected answers from the
-  // session's own, possibly stale view (RFC 3501 §6.3.10 advises against
-  // it); SELECT again instead, which brings that view up to date.
-  Result<FolderStatus> status =
-      imap.selected() == mailbox.imap_name ? FolderStatus() : StatusOf(imap, mailbox.imap_name);
+  // session's own view (RFC 3501 §6.3.10 advises against relying on it); a
+  // NOOP first brings that view up to date.
+  if (imap.selected() == mailbox.imap_name) {
+    Status noop = imap.Noop();
+    if (!noop.ok()) return noop;
+  }
+  Result<FolderStatus> status = StatusOf(imap, mailbox.imap_name);
   if (!status.ok()) return status.status();
   if (status->uidvalidity == mailbox.uidvalidity && status->uidnext == mailbox.synced_uidnext &&
       status->highestmodseq != 0 && status->highestmodseq == mailbox.highestmodseq) {
@@ -296,26 +299,27 @@ Status AccountSync::RefreshFolder(ImapConnection& imap, const MailboxState& mail
     return index_->ResetMailbox(fresh);
   }
 
-  std::vector<uint32_t> known;
-  index_->Read([&](const AccountView& view) {
-    if (const auto* uids = view.Uids(mailbox.id)) {
-      for (const auto& [uid, id] : *uids) known.push_back(uid);
-    }
-  });
-
   std::vector<FlagUpdate> changed;
   std::vector<uint32_t> gone;
   if (selected->resynced) {
+    // The indexed UIDs inside each VANISHED range, found by range, not by
+    // walking every UID of the folder.
     changed = std::move(selected->changed);
-    for (uint32_t uid : known) {
+    index_->Read([&](const AccountView& view) {
+      const std::map<uint32_t, std::string>* uids = view.Uids(mailbox.id);
+      if (uids == nullptr) return;
       for (const UidRange& r : selected->vanished) {
-        if (uid >= r.first && (r.second == 0 || uid <= r.second)) {
-          gone.push_back(uid);
-          break;
-        }
+        auto end = r.second == 0 ? uids->end() : uids->upper_bound(r.second);
+        for (auto it = uids->lower_bound(r.first); it != end; ++it) gone.push_back(it->first);
       }
-    }
+    });
   } else {
+    std::vector<uint32_t> known;
+    index_->Read([&](const AccountView& view) {
+      if (const auto* uids = view.Uids(mailbox.id)) {
+        for (const auto& [uid, id] : *uids) known.push_back(uid);
+      }
+    });
     Result<std::vector<FlagUpdate>> flags = FetchFlags(imap, mailbox.highestmodseq);
     if (!flags.ok()) return flags.status();
     changed = std::move(*flags);
