@@ -263,6 +263,10 @@ Status AccountIndex::LoadRecords() {
     if (!ok) return false;
     threads_[entry.summary.thread_id].push_back(entry.summary.id);
     thread_subjects_.emplace(entry.summary.thread_id, entry.summary.subject_key);
+    if (!entry.summary.subject_key.empty()) {
+      subject_times_[entry.summary.subject_key].emplace(entry.summary.received_at,
+                                                        entry.summary.thread_id);
+    }
     emails_.emplace(entry.summary.id, std::move(entry));
     return true;
   });
@@ -566,33 +570,43 @@ Status AccountIndex::ResetMailbox(const MailboxState& fresh) {
 
 std::string AccountIndex::AssignThread(Pending& pending, const FetchedEmail& message) {
   // A reply joins the thread of any message it names (RFC 5256 REFERENCES),
-  // as long as its base subject is the same: a new subject in a reply is a
-  // new conversation in every mail client users compare us with.
+  // the conversation's root first, as long as its base subject is the same:
+  // a new subject in a reply is a new conversation in every mail client
+  // users compare us with.
   std::vector<const std::string*> ids;
-  if (!message.message_id.empty()) ids.push_back(&message.message_id);
   for (const std::string& ref : message.references) ids.push_back(&ref);
+  if (!message.message_id.empty()) ids.push_back(&message.message_id);
+  const std::string& subject = message.summary.subject_key;
 
   std::string thread;
   for (const std::string* id : ids) {
     auto it = message_threads_.find(*id);
     if (it == message_threads_.end()) continue;
-    auto subject = thread_subjects_.find(it->second);
-    if (subject == thread_subjects_.end() || subject->second == message.summary.subject_key) {
+    auto known = thread_subjects_.find(it->second);
+    if (known == thread_subjects_.end() || known->second == subject) {
       thread = it->second;
       break;
     }
   }
+
+  // A reply none of whose ids are known yet (a client that sends only
+  // In-Reply-To, met before its parent) joins a recent thread of the same
+  // subject, so that the order the sync meets messages in does not split
+  // conversations.
+  if (thread.empty() && !message.references.empty() && !subject.empty()) {
+    thread = RecentThreadOfSubject(subject, message.summary.received_at);
+  }
+
   if (thread.empty()) {
     // Named after the conversation's root message and subject, so that a
-    // rebuilt cache names it the same whatever order it meets the messages
-    // in; a message without ids starts a thread named after itself.
+    // rebuilt cache names it the same; a message without ids starts a
+    // thread named after itself.
     std::string root =
         !message.references.empty() ? message.references.front() : message.message_id;
-    thread = root.empty() ? "T" + message.summary.id.substr(1)
-                          : ThreadIdFor(root, message.summary.subject_key);
+    thread = root.empty() ? "T" + message.summary.id.substr(1) : ThreadIdFor(root, subject);
     auto existing = threads_.find(thread);
     if (existing == threads_.end() || existing->second.empty()) {
-      thread_subjects_[thread] = message.summary.subject_key;
+      thread_subjects_[thread] = subject;
       Record(pending, ChangeType::kThread, ChangeKind::kCreated, thread);
     }
   }
@@ -602,6 +616,41 @@ std::string AccountIndex::AssignThread(Pending& pending, const FetchedEmail& mes
     }
   }
   return thread;
+}
+
+void AccountIndex::ForgetSubjectTime(const mail::EmailSummary& summary) {
+  auto times = subject_times_.find(summary.subject_key);
+  if (times == subject_times_.end()) return;
+  auto [begin, end] = times->second.equal_range(summary.received_at);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == summary.thread_id) {
+      times->second.erase(it);
+      break;
+    }
+  }
+  if (times->second.empty()) subject_times_.erase(times);
+}
+
+std::string AccountIndex::RecentThreadOfSubject(const std::string& subject,
+                                                int64_t received_at) const {
+  constexpr int64_t kWindow = 30 * 24 * 3600;
+  auto times = subject_times_.find(subject);
+  if (times == subject_times_.end() || times->second.empty()) return "";
+  // The neighbours in time on either side; the nearer one wins.
+  const auto& by_time = times->second;
+  auto after = by_time.lower_bound(received_at);
+  std::string best;
+  int64_t best_distance = kWindow + 1;
+  auto consider = [&](std::multimap<int64_t, std::string>::const_iterator it) {
+    int64_t distance = std::llabs(it->first - received_at);
+    if (distance < best_distance || (distance == best_distance && it->second < best)) {
+      best_distance = distance;
+      best = it->second;
+    }
+  };
+  if (after != by_time.end()) consider(after);
+  if (after != by_time.begin()) consider(std::prev(after));
+  return best;
 }
 
 void AccountIndex::AddCopy(Pending& pending, const std::string& mailbox_id, FetchedEmail message) {
@@ -632,6 +681,10 @@ void AccountIndex::AddCopy(Pending& pending, const std::string& mailbox_id, Fetc
     entry.summary.mailbox_ids.clear();
     entry.summary.keywords.clear();
     entry.summary.thread_id = AssignThread(pending, message);
+    if (!entry.summary.subject_key.empty()) {
+      subject_times_[entry.summary.subject_key].emplace(entry.summary.received_at,
+                                                        entry.summary.thread_id);
+    }
     std::vector<std::string>& members = threads_[entry.summary.thread_id];
     members.push_back(id);
     std::sort(members.begin(), members.end(), [&](const std::string& a, const std::string& b) {
@@ -680,6 +733,7 @@ void AccountIndex::DropCopy(Pending& pending, const std::string& mailbox_id, uin
 
   // The last copy is gone: so is the Email.
   std::string thread = it->second.summary.thread_id;
+  ForgetSubjectTime(it->second.summary);
   std::vector<std::string>& members = threads_[thread];
   members.erase(std::remove(members.begin(), members.end(), id), members.end());
   pending.touched_threads.insert(thread);

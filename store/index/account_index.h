@@ -222,6 +222,10 @@ class AccountIndex {
   void PutMeta(Pending& pending);
   void Record(Pending& pending, ChangeType type, ChangeKind kind, const std::string& id);
   std::string AssignThread(Pending& pending, const FetchedEmail& message);
+  // The thread of base subject `subject` with a member received closest to
+  // `received_at`, within 30 days; "" when none.
+  std::string RecentThreadOfSubject(const std::string& subject, int64_t received_at) const;
+  void ForgetSubjectTime(const mail::EmailSummary& summary);
   void ComputeCounts() const;
 
   std::string Key(char kind, std::string_view rest = {}) const;
@@ -244,6 +248,9 @@ class AccountIndex {
   std::unordered_map<std::string, std::vector<std::string>> threads_;
   std::unordered_map<std::string, std::string> thread_subjects_;
   std::unordered_map<std::string, std::string> message_threads_;  // Message-ID -> thread
+  // Base subject -> (receivedAt -> thread) of every Email, for replies whose
+  // references are all unknown (RecentThreadOfSubject).
+  std::unordered_map<std::string, std::multimap<int64_t, std::string>> subject_times_;
   mutable std::vector<const mail::EmailSummary*> summaries_;
   mutable bool summaries_valid_ = false;
   mutable std::mutex summaries_mutex_;

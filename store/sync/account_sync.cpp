@@ -268,13 +268,11 @@ Status AccountSync::RefreshFolder(ImapConnection& imap, const MailboxState& mail
   if (!mailbox.initialised) return Initialise(imap, mailbox);
 
   // STATUS on the folder this session has selected answers from the
-  // session's own view (RFC 3501 §6.3.10 advises against relying on it); a
-  // NOOP first brings that view up to date.
-  if (imap.selected() == mailbox.imap_name) {
-    Status noop = imap.Noop();
-    if (!noop.ok()) return noop;
-  }
-  Result<FolderStatus> status = StatusOf(imap, mailbox.imap_name);
+  // session's own view (RFC 3501 §6.3.10 advises against it), which in
+  // Dovecot stays that of a folder deleted and created again under the same
+  // name; that folder is selected again instead.
+  Result<FolderStatus> status =
+      imap.selected() == mailbox.imap_name ? FolderStatus() : StatusOf(imap, mailbox.imap_name);
   if (!status.ok()) return status.status();
   if (status->uidvalidity == mailbox.uidvalidity && status->uidnext == mailbox.synced_uidnext &&
       status->highestmodseq != 0 && status->highestmodseq == mailbox.highestmodseq) {

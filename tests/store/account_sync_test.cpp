@@ -265,6 +265,46 @@ TEST_F(AccountSyncTest, ReplyInSentJoinsTheInboxThread) {
   index_->Read([&](const AccountView& view) { EXPECT_EQ(view.Thread(plans)->size(), 2u); });
 }
 
+TEST_F(AccountSyncTest, RepliesWithPartialReferencesStayInOneThreadWhateverTheOrder) {
+  // Found by a tester: a client that sends only In-Reply-To, met before its
+  // parent, split the conversation, and a rebuilt cache split it elsewhere.
+  auto message = [](const std::string& subject, const std::string& id,
+                    const std::string& in_reply_to, const std::string& references) {
+    std::string raw = "From: a@example.test\r\nSubject: " + subject + "\r\nMessage-ID: <" + id +
+                      ">\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n";
+    if (!in_reply_to.empty()) raw += "In-Reply-To: <" + in_reply_to + ">\r\n";
+    if (!references.empty()) raw += "References: " + references + "\r\n";
+    return raw + "\r\nbody\r\n";
+  };
+  // Delivered one by one, as a live conversation, the index caught up after each.
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  raw_->Append("INBOX", message("Plan X", "A@x", "", ""), {}, 1793000000);
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  raw_->Append("Sent", message("Re: Plan X", "R1@x", "A@x", "<A@x>"), {}, 1793000100);
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  raw_->Append("INBOX", message("Re: Plan X", "R2@x", "R1@x", "<A@x> <R1@x>"), {}, 1793000200);
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  raw_->Append("Sent", message("Re: Plan X", "R3@x", "R2@x", ""), {}, 1793000300);
+  ASSERT_TRUE(sync_->Refresh(*imap_).ok());
+  raw_->Append("INBOX", message("RE: AW: Plan X", "R4@x", "R3@x", "<R3@x>"), {}, 1793000400);
+  SyncAll();
+  auto threads = [this] {
+    std::set<std::string> ids;
+    index_->Read([&](const AccountView& view) {
+      for (const mail::EmailSummary* s : view.summaries()) ids.insert(s->thread_id);
+    });
+    return ids;
+  };
+  std::set<std::string> live = threads();
+  EXPECT_EQ(live.size(), 1u);
+
+  // A new cache meets them folder by folder, newest first: Sent, then INBOX.
+  std::filesystem::remove_all(dir_);
+  OpenCache();
+  SyncAll();
+  EXPECT_EQ(threads(), live);
+}
+
 TEST_F(AccountSyncTest, RenamedFolderKeepsItsId) {
   raw_->Create("Old");
   raw_->Append("Old", SimpleMessage("kept"));
