@@ -201,7 +201,7 @@ Result<Config> ParseConfig(const std::vector<std::string>& args, bool* help) {
       *help = true;
       return Config{};
     }
-    if (arg.rfind("--", 0) != 0) return Invalid(arg, "not a flag; see --help");
+    if (arg.rfind("--", 0) != 0) return Invalid(arg, "not a flag");
     std::string name = arg.substr(2);
     std::string value;
     size_t eq = name.find('=');
@@ -209,7 +209,9 @@ Result<Config> ParseConfig(const std::vector<std::string>& args, bool* help) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
     } else if (name == "allow-plain-loopback") {
-      value = "true";
+      // A bare flag means true; a following true or false is its value.
+      bool given = i + 1 < args.size() && (args[i + 1] == "true" || args[i + 1] == "false");
+      value = given ? args[++i] : "true";
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {

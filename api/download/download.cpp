@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "model/mime/content_fields.h"
+
 namespace konvert::api {
 namespace {
 
@@ -111,8 +113,11 @@ std::string DownloadContentType(std::string_view type) {
   return std::string(type);
 }
 
-std::string AttachmentDisposition(std::string_view name) {
-  if (name.empty()) name = "download";
+std::string AttachmentDisposition(std::string_view requested) {
+  // The name comes from the URL: the same rules as names read from mail
+  // (no control or bidi-override characters, valid UTF-8).
+  std::string clean = mime::SanitizeFileName(requested);
+  std::string_view name = clean.empty() ? std::string_view("download") : std::string_view(clean);
   std::string fallback;
   std::string encoded;
   static const char kHex[] = "0123456789ABCDEF";

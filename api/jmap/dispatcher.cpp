@@ -197,6 +197,13 @@ void Append(Batch& batch, std::string_view name, Result<Value> result, std::stri
     invocation.PushBack(Copy(name, call_alloc), call_alloc);
     invocation.PushBack(std::move(*result), call_alloc);
     invocation.PushBack(Copy(call_id, call_alloc), call_alloc);
+  } else if (result.status().kind() == ErrorKind::kServerUnavailable) {
+    // Which mail server failed, and how, is for the operator's log, not the
+    // client (it names hosts and ports).
+    log::Warn("method_unavailable", batch.ctx.log, {{"error", result.status().message()}});
+    Status generic(ErrorKind::kServerUnavailable,
+                   "a server Konvert relies on is unavailable just now; try again");
+    invocation = jmap::MethodError(generic, call_id, call_alloc);
   } else {
     invocation = jmap::MethodError(result.status(), call_id, call_alloc);
   }

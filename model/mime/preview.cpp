@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "model/mime/content_fields.h"
 #include "model/mime/transfer.h"
 
 namespace konvert::mime {
@@ -156,6 +157,13 @@ Decoded DecodeBody(std::string_view raw, const Part& part, size_t max_encoded) {
 constexpr size_t kPreviewPlainBytes = 64 * 1024;
 constexpr size_t kPreviewHtmlBytes = 512 * 1024;
 
+// A preview is shown in lists beside other text, so it loses bidi
+// overrides as file names do (SanitizeFileName), not only controls; the
+// space a dropped character leaves between words is collapsed again.
+std::string Tidy(const std::string& preview) {
+  return CollapseWhitespace(SanitizeFileName(preview), kPreviewCodePoints);
+}
+
 }  // namespace
 
 Decoded PartText(std::string_view raw, const Part& part) {
@@ -243,8 +251,8 @@ std::string Preview(std::string_view raw, const BodyLists& lists) {
   const Part* html = nullptr;
   for (const Part* part : lists.text_body) {
     if (part->type == "text/plain") {
-      return CollapseWhitespace(DecodeBody(raw, *part, kPreviewPlainBytes).text,
-                                kPreviewCodePoints);
+      return Tidy(
+          CollapseWhitespace(DecodeBody(raw, *part, kPreviewPlainBytes).text, kPreviewCodePoints));
     }
     if (part->type == "text/html" && html == nullptr) html = part;
   }
@@ -252,8 +260,8 @@ std::string Preview(std::string_view raw, const BodyLists& lists) {
     if (html == nullptr && part->type == "text/html") html = part;
   }
   if (html == nullptr) return "";
-  return CollapseWhitespace(HtmlToText(DecodeBody(raw, *html, kPreviewHtmlBytes).text),
-                            kPreviewCodePoints);
+  return Tidy(CollapseWhitespace(HtmlToText(DecodeBody(raw, *html, kPreviewHtmlBytes).text),
+                                 kPreviewCodePoints));
 }
 
 std::string TruncateUtf8(std::string_view text, size_t max_bytes) {

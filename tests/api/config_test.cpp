@@ -85,5 +85,22 @@ TEST(ParseConfig, HelpListsEverySetting) {
   }
 }
 
+TEST(ParseConfig, AllowPlainLoopbackTakesAnOptionalBooleanValue) {
+  // Found by a tester: `--allow-plain-loopback true` was refused.
+  for (const auto& [args, expected] : std::vector<std::pair<std::vector<std::string>, bool>>{
+           {{"--allow-plain-loopback", "true"}, true},
+           {{"--allow-plain-loopback", "false"}, false},
+           {{"--allow-plain-loopback", "--log-level", "debug"}, true},
+           {{"--allow-plain-loopback=false"}, false}}) {
+    std::vector<std::string> all = {
+        "--imap", "imap://127.0.0.1:143", "--tls-cert", "c.pem", "--tls-key", "k.pem"};
+    all.insert(all.end(), args.begin(), args.end());
+    bool help = false;
+    Result<Config> config = ParseConfig(all, &help);
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    EXPECT_EQ(config->allow_plain_loopback, expected) << args.size();
+  }
+}
+
 }  // namespace
 }  // namespace konvert::api

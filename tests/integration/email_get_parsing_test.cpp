@@ -101,9 +101,13 @@ TEST(DownloadHeaders, DispositionCarriesTheExactNameAndAnAsciiFallback) {
       {"a \"b\"\\c/d;e.txt",
        "attachment; filename=\"a _b__c_d;e.txt\"; "
        "filename*=UTF-8''a%20%22b%22%5Cc%2Fd%3Be.txt"},
+      // Control and bidi-override characters of a name from the URL are
+      // dropped (found by a tester: U+202E spoofed the extension).
       {"x\r\nSet-Cookie: y",
-       "attachment; filename=\"x__Set-Cookie: y\"; "
-       "filename*=UTF-8''x%0D%0ASet-Cookie%3A%20y"},
+       "attachment; filename=\"xSet-Cookie: y\"; "
+       "filename*=UTF-8''xSet-Cookie%3A%20y"},
+      {"x\xe2\x80\xae" "exe.txt", "attachment; filename=\"xexe.txt\"; filename*=UTF-8''xexe.txt"},
+      {std::string("a\0\x01", 3), "attachment; filename=\"a\"; filename*=UTF-8''a"},
       {"", "attachment; filename=\"download\"; filename*=UTF-8''download"},
       {"😀.png", "attachment; filename=\"_.png\"; filename*=UTF-8''%F0%9F%98%80.png"},
   };

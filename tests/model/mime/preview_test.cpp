@@ -27,6 +27,14 @@ TEST(Preview, CollapsesWhitespaceAndCapsAt256CodePoints) {
   EXPECT_EQ(preview.find("  "), std::string::npos);
 }
 
+TEST(Preview, DropsBidiOverridesAndControls) {
+  // Found by a tester: U+202E survived into the preview.
+  std::string raw =
+      "Content-Type: text/plain; charset=utf-8\n\nhi\x01 there \xe2\x80\xae evil\x7f end";
+  Message m = ParseMessage(raw);
+  EXPECT_EQ(Preview(raw, ComputeBodyLists(m.root)), "hi there evil end");
+}
+
 TEST(Preview, UsesHtmlWhenThereIsNoPlainText) {
   std::string raw =
       "Content-Type: text/html; charset=utf-8\n\n"
