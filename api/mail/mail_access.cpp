@@ -25,6 +25,10 @@ Result<MailAccount*> PreparedMail(MethodContext& ctx) {
     ctx.mail = std::move(*account);
   }
   if (!ctx.mail_prepared) {
+    // LIMITATION: a session the server drops in the middle of a request
+    // (Dovecot does so when another client changes the UIDVALIDITY of the
+    // folder it has selected) fails that request with serverUnavailable;
+    // the connection is replaced for the next one, not retried within it.
     Status prepared = ctx.mail->Prepare(*ctx.imap, ctx.credentials);
     if (!prepared.ok()) return prepared;
     ctx.mail_prepared = true;
