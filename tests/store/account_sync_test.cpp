@@ -35,10 +35,7 @@ class AccountSyncTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() /
            ("konvert-sync-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
     OpenCache();
-    ImapEndpoint endpoint;
-    endpoint.url = *ParseServerUrl(MailStack::Get().imap_url());
-    endpoint.allow_plain_loopback = true;
-    endpoint.tls_ca_file = MailStack::Get().ca_file();
+    ImapEndpoint endpoint = testing::StackImapEndpoint();
     Result<std::unique_ptr<ImapConnection>> opened = ImapConnection::Open(endpoint, log::Context());
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     imap_ = std::move(*opened);

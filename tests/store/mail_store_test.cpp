@@ -24,10 +24,7 @@ using testing::SimpleMessage;
 class MailStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ImapEndpoint endpoint;
-    endpoint.url = *ParseServerUrl(MailStack::Get().imap_url());
-    endpoint.allow_plain_loopback = true;
-    endpoint.tls_ca_file = MailStack::Get().ca_file();
+    ImapEndpoint endpoint = testing::StackImapEndpoint();
     pool_ = std::make_unique<ImapSessionPool>(endpoint, &workers_);
     dir_ = std::filesystem::temp_directory_path() /
            ("konvert-store-" + std::to_string(getpid()) + "-" +

@@ -36,12 +36,17 @@ mailimap_flag_list* FlagList(const std::vector<std::string>& flags) {
 
 }  // namespace
 
-RawImap::RawImap(const MailUser& user) {
+ImapEndpoint StackImapEndpoint() {
   ImapEndpoint endpoint;
   endpoint.url = *ParseServerUrl(MailStack::Get().imap_url());
   endpoint.allow_plain_loopback = true;
   endpoint.tls_ca_file = MailStack::Get().ca_file();
-  Result<std::unique_ptr<ImapConnection>> opened = ImapConnection::Open(endpoint, log::Context());
+  return endpoint;
+}
+
+RawImap::RawImap(const MailUser& user) {
+  Result<std::unique_ptr<ImapConnection>> opened =
+      ImapConnection::Open(StackImapEndpoint(), log::Context());
   if (!opened.ok()) {
     ADD_FAILURE() << "raw IMAP connect: " << opened.status().message();
     return;

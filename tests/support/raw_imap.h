@@ -48,6 +48,10 @@ class RawImap {
   std::unique_ptr<ImapConnection> connection_;
 };
 
+// The stack's IMAP server as Konvert's tests reach it: imap:// on loopback,
+// STARTTLS with the stack's certificate trusted.
+ImapEndpoint StackImapEndpoint();
+
 // A unique user for one test (created on the stack, password "secret").
 MailUser FreshUser(const std::string& prefix);
 
