@@ -93,8 +93,9 @@ python3 scripts/generate-mailbox.py --count "$count" --maildir "$maildir" --seed
 "$MAILSTACK" resync "$stack" "$login"
 
 echo
+cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sr), $(nproc) cores:" \
-  "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Dovecot $(dovecot --version | cut -d' ' -f1)"
+  "$cpu, Dovecot $(dovecot --version | cut -d' ' -f1)"
 echo "== scripts/bench-mailbox.sh --count $count$( ((sync_only)) && echo ' --sync-only')"
 echo "== load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 

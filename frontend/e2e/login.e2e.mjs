@@ -138,8 +138,9 @@ async function run(state) {
   });
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
+      const where = `${event.sourceFile}:${event.lineNumber}`;
       void window.__konvertE2eCsp(
-        `${event.effectiveDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
+        `${event.effectiveDirective} blocked ${event.blockedURI} (${where})`,
       );
     });
   });

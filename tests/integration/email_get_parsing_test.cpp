@@ -106,7 +106,9 @@ TEST(DownloadHeaders, DispositionCarriesTheExactNameAndAnAsciiFallback) {
       {"x\r\nSet-Cookie: y",
        "attachment; filename=\"xSet-Cookie: y\"; "
        "filename*=UTF-8''xSet-Cookie%3A%20y"},
-      {"x\xe2\x80\xae" "exe.txt", "attachment; filename=\"xexe.txt\"; filename*=UTF-8''xexe.txt"},
+      {"x\xe2\x80\xae"
+       "exe.txt",
+       "attachment; filename=\"xexe.txt\"; filename*=UTF-8''xexe.txt"},
       {std::string("a\0\x01", 3), "attachment; filename=\"a\"; filename*=UTF-8''a"},
       {"", "attachment; filename=\"download\"; filename*=UTF-8''download"},
       {"😀.png", "attachment; filename=\"_.png\"; filename*=UTF-8''%F0%9F%98%80.png"},

@@ -211,9 +211,9 @@ TEST_F(MailSyncApiTest, QuerySortsFiltersCollapsesThreadsAndPages) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(by_subject.args["total"].GetUint(), 3u);
 
-  MethodResult threads = jmap_->Method(
-      "Email/query",
-      R"({"collapseThreads":true,"calculateTotal":true,"sort":[{"property":"sentAt","isAscending":false}]})");
+  MethodResult threads =
+      jmap_->Method("Email/query", R"({"collapseThreads":true,"calculateTotal":true,)"
+                                   R"("sort":[{"property":"sentAt","isAscending":false}]})");
   EXPECT_EQ(threads.args["total"].GetUint(), 2u);
   std::string newest = threads.args["ids"][0].GetString();
 
