@@ -26,8 +26,10 @@ const Account& GeneratedAccount(size_t count) {
   static Account account;
   if (account.emails.size() == count) return account;
 
-  static const char* const kWords[] = {"Report",  "Встреча",   "budget",  "Re: plan", "Отчёт",
-                                       "invoice", "Fwd: trip", "release", "проект",   "lunch"};
+  static const char* const kWords[] = {
+      "Report",  "Встреча",   "budget",  "Re: plan", "Отчёт",
+      "invoice", "Fwd: trip", "release", "проект",   "lunch",
+  };
   std::mt19937 random(42);
   account.emails.assign(count, EmailSummary{});
   size_t thread = 0;

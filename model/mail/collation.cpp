@@ -21,7 +21,8 @@ bool IsAscii(std::string_view text) {
 // names re, fw, fwd; the others are what German, Scandinavian, Finnish,
 // Dutch, French, Polish and Russian mail programs write). Lower case.
 constexpr std::array<std::string_view, 13> kMarkers = {
-    "re", "fwd", "fw", "aw", "wg", "sv", "vs", "antw", "tr", "odp", "ответ", "отв", "пересл",
+    "re",    "fwd", "fw",     "aw", "wg", "sv", "vs", "antw", "tr", "odp",  // Latin script
+    "ответ", "отв", "пересл",                                               // Russian
 };
 
 bool IsWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

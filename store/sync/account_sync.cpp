@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "model/mail/collation.h"
 #include "model/mail/mailbox_name.h"
 #include "store/index/hashed_id.h"
 #include "store/sync/email_ingest.h"
@@ -24,12 +25,6 @@ constexpr uint32_t kFullWindow = 2000;
 constexpr uint32_t kInlineMessages = 200;
 // Sparse UIDs (after many expunges) widen the range up to this.
 constexpr uint32_t kMaxWindow = 1u << 20;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string MailboxIdFor(std::string_view name, uint32_t uidvalidity) {
   return HashedId('F', std::string(name) + '\0' + std::to_string(uidvalidity), 8);
@@ -88,38 +83,38 @@ std::optional<std::string> RoleFromAttributes(const std::vector<std::string>& at
 }
 
 std::optional<std::string> RoleFromName(std::string_view name) {
-  static const std::map<std::string, std::string> kNames = {
-      {"sent", "sent"},
-      {"sent items", "sent"},
-      {"sent messages", "sent"},
-      {"sent mail", "sent"},
-      {"отправленные", "sent"},
-      {"drafts", "drafts"},
-      {"draft", "drafts"},
-      {"черновики", "drafts"},
-      {"trash", "trash"},
-      {"deleted items", "trash"},
-      {"deleted messages", "trash"},
-      {"корзина", "trash"},
-      {"удаленные", "trash"},
-      {"junk", "junk"},
-      {"spam", "junk"},
-      {"junk e-mail", "junk"},
-      {"спам", "junk"},
-      {"archive", "archive"},
-      {"archives", "archive"},
-      {"архив", "archive"},
-  };
-  std::string key = Lower(name);
-  // Cyrillic is not lowered by Lower(); the names above are matched as the
-  // clients that create them spell them.
-  if (auto it = kNames.find(key); it != kNames.end()) return it->second;
-  if (auto it = kNames.find(std::string(name)); it != kNames.end()) return it->second;
-  static const std::map<std::string, std::string> kCapitalised = {
-      {"Отправленные", "sent"}, {"Черновики", "drafts"}, {"Корзина", "trash"},
-      {"Удаленные", "trash"},   {"Спам", "junk"},        {"Архив", "archive"}};
-  if (auto it = kCapitalised.find(std::string(name)); it != kCapitalised.end()) return it->second;
-  return std::nullopt;
+  // Keys are compared case-folded (i;unicode-casemap), so that "Sent Items",
+  // "SENT ITEMS" and "Отправленные" in any case all match.
+  static const std::map<std::string, std::string> kNames = [] {
+    const std::pair<const char*, const char*> names[] = {
+        {"Sent", "sent"},
+        {"Sent Items", "sent"},
+        {"Sent Messages", "sent"},
+        {"Sent Mail", "sent"},
+        {"Отправленные", "sent"},
+        {"Drafts", "drafts"},
+        {"Draft", "drafts"},
+        {"Черновики", "drafts"},
+        {"Trash", "trash"},
+        {"Deleted Items", "trash"},
+        {"Deleted Messages", "trash"},
+        {"Корзина", "trash"},
+        {"Удаленные", "trash"},
+        {"Junk", "junk"},
+        {"Spam", "junk"},
+        {"Junk E-mail", "junk"},
+        {"Спам", "junk"},
+        {"Archive", "archive"},
+        {"Archives", "archive"},
+        {"Архив", "archive"},
+    };
+    std::map<std::string, std::string> folded;
+    for (const auto& [folder, role] : names) folded.emplace(mail::SortKey(folder), role);
+    return folded;
+  }();
+  auto it = kNames.find(mail::SortKey(name));
+  if (it == kNames.end()) return std::nullopt;
+  return it->second;
 }
 
 AccountSync::AccountSync(AccountIndex* index, log::Context context, SyncOptions options)

@@ -414,7 +414,9 @@ TEST_F(CorpusThroughDovecot, Koi8rRawHeaders) {
   ASSERT_TRUE(email.IsObject());
   EXPECT_EQ(Str(email, "subject"), "Москва - столица России.");
   ASSERT_EQ(email["from"].Size(), 1u);
-  EXPECT_EQ(Str(email["from"][0], "name"), "Фёдор Михайлович Достоевский");
+  EXPECT_EQ(Str(email["from"][0], "name"),
+            "Фёдор Михайлович "
+            "Достоевский");
   EXPECT_EQ(Str(email["from"][0], "email"), "fyodor@local");
 }
 
@@ -463,7 +465,8 @@ TEST_F(CorpusThroughDovecot, JapaneseRfc2231LongFileName) {
   EXPECT_EQ(Str(email["attachments"][0], "name"),
             "かきくけこかきくけこかきくけこかきくけこかきくけこ.txt");
   EXPECT_EQ(Str(email, "subject"),
-            "まみむめもまみむめもまみむめもまみむめもまみむめもまみむめもまみむめもまみむめも"
+            "まみむめもまみむめもまみむめもまみむめも"
+            "まみむめもまみむめもまみむめもまみむめも"
             "まみむめもまみむめも");
 }
 

@@ -484,8 +484,8 @@ TEST_F(EmailGetTest, ListViewPropertiesDoNotTouchImapBodies) {
                          R"(,"properties":["id","threadId","mailboxIds","keywords","from",)"
                          R"("subject","receivedAt","size","preview","hasAttachment"])");
   ASSERT_EQ(list.name, "Email/get");
-  EXPECT_EQ(list.Text(list.args["list"][0]["preview"]), R"("Привет, мир! )"
-                                                        R"(Это тестовое письмо.")");
+  std::string preview = list.Text(list.args["list"][0]["preview"]);
+  EXPECT_EQ(preview, R"("Привет, мир! Это тестовое письмо.")");
   EXPECT_EQ(list.Text(list.args["list"][0]["subject"]), R"("Отчёт за квартал")");
   EXPECT_EQ(Count("imap_command=\"UID FETCH BODY\""), 0u);
   EXPECT_EQ(Count("event=email_record_miss"), 0u);

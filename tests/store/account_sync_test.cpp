@@ -394,3 +394,18 @@ TEST_F(AccountSyncTest, OldChangesAreTrimmedAndThenCannotBeCalculated) {
 
 }  // namespace
 }  // namespace konvert
+
+namespace konvert {
+namespace {
+
+TEST(RoleFromName, MatchesWellKnownNamesInAnyCase) {
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"Sent Items", "sent"},   {"SENT ITEMS", "sent"},     {"отправленные", "sent"},
+      {"ОТПРАВЛЕННЫЕ", "sent"}, {"Корзина", "trash"},       {"spam", "junk"},
+      {"Archive", "archive"},   {"Projects", std::nullopt}, {"", std::nullopt},
+  };
+  for (const auto& [name, role] : kCases) EXPECT_EQ(RoleFromName(name), role) << name;
+}
+
+}  // namespace
+}  // namespace konvert

@@ -63,17 +63,19 @@ struct RawCase {
 };
 
 TEST(Charset, DetectsUnlabelledText) {
+  const char* kFyodor = "Фёдор Михайлович";
   const RawCase kCases[] = {
       {"", ""},
       {"ascii", "ascii"},
-      {"Фёдор Михайлович", "Фёдор Михайлович"},  // valid UTF-8 is kept
+      // Valid UTF-8 is kept.
+      {kFyodor, kFyodor},
       // Raw KOI8-R and windows-1251 headers (cyrus__headers-koi8r.eml and
       // mikel-mail__plain_emails_raw_email_bad_time-windows-1251.eml).
       {"\xed\xcf\xd3\xcb\xd7\xc1 - \xd3\xd4\xcf\xcc\xc9\xc3\xc1 \xf2\xcf\xd3\xd3\xc9\xc9.",
        "Москва - столица России."},
       {"\xcc\xee\xf1\xea\xe2\xe0 - \xf1\xf2\xee\xeb\xe8\xf6\xe0 \xd0\xee\xf1\xf1\xe8\xe8.",
        "Москва - столица России."},
-      {"\xe6\xa3\xc4\xcf\xd2 \xed\xc9\xc8\xc1\xca\xcc\xcf\xd7\xc9\xde", "Фёдор Михайлович"},
+      {"\xe6\xa3\xc4\xcf\xd2 \xed\xc9\xc8\xc1\xca\xcc\xcf\xd7\xc9\xde", kFyodor},
       // Western text with a few Latin-1 letters stays Western.
       {"Gr\xfc\xdf"
        "e aus K\xf6ln",

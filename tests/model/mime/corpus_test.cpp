@@ -165,13 +165,16 @@ TEST(MimeCorpus, JapaneseRfc2231LongFileName) {
   std::string raw = Corpus("mikel-mail__multi_charset_japanese_attachment_long_name.eml");
   Message m = ParseMessage(raw);
   ASSERT_EQ(m.root.sub_parts.size(), 1u);
-  const std::string kName = "かきくけこかきくけこかきくけこかきくけこかきくけこ.txt";
+  const std::string kName =
+      "かきくけこかきくけこ"
+      "かきくけこかきくけこかきくけこ.txt";
   EXPECT_EQ(m.root.sub_parts[0].name, kName);
   ContentField type =
       ParseContentField(FindHeader(m.root.sub_parts[0].headers, "Content-Type")->raw);
   EXPECT_EQ(DecodedParam(type, "name"), kName);
   EXPECT_EQ(HeaderText(m, "Subject"),
-            "まみむめもまみむめもまみむめもまみむめもまみむめもまみむめもまみむめもまみむめも"
+            "まみむめもまみむめもまみむめもまみむめも"
+            "まみむめもまみむめもまみむめもまみむめも"
             "まみむめもまみむめも");
 }
 

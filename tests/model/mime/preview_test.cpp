@@ -23,7 +23,8 @@ TEST(Preview, CollapsesWhitespaceAndCapsAt256CodePoints) {
   std::string preview = Preview(raw, ComputeBodyLists(m.root));
   EXPECT_EQ(CodePoints(preview), 256u);
   EXPECT_TRUE(IsValidUtf8(preview));
-  EXPECT_EQ(preview.substr(0, std::string("Привет Привет").size()), "Привет Привет");
+  const std::string kStart = "Привет Привет";
+  EXPECT_EQ(preview.substr(0, kStart.size()), kStart);
   EXPECT_EQ(preview.find("  "), std::string::npos);
 }
 
