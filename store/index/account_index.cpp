@@ -175,6 +175,7 @@ struct AccountIndex::Pending {
   std::set<std::string> touched_mailboxes;
   std::set<std::string> touched_emails;
   std::set<std::string> touched_threads;
+  std::set<std::string> created_emails;  // recorded as created in this mutation
 };
 
 AccountIndex::AccountIndex(MailCache* cache, std::string account_id, log::Context context,
@@ -694,6 +695,7 @@ void AccountIndex::AddCopy(Pending& pending, const std::string& mailbox_id, Fetc
     });
     pending.touched_threads.insert(entry.summary.thread_id);
     Record(pending, ChangeType::kEmail, ChangeKind::kCreated, id);
+    pending.created_emails.insert(id);
     PutEmailRecord(pending, entry);
     pending.batch.Put(Key(kDetail, id), std::move(message.detail));
     it = emails_.emplace(id, std::move(entry)).first;
@@ -753,12 +755,7 @@ void AccountIndex::RecomputeEmail(Pending& pending, const std::string& email_id)
     Insert(&mailboxes, location.mailbox_id);
     for (const std::string& k : location.keywords) Insert(&keywords, k);
   }
-  bool created = false;
-  for (const Change& c : pending.changes) {
-    if (c.type == ChangeType::kEmail && c.id == email_id && c.kind == ChangeKind::kCreated) {
-      created = true;
-    }
-  }
+  bool created = pending.created_emails.count(email_id) != 0;
   if (!created && mailboxes == summary.mailbox_ids && keywords == summary.keywords) return;
   summary.mailbox_ids = std::move(mailboxes);
   summary.keywords = std::move(keywords);

@@ -42,6 +42,15 @@ void MailAccount::StartBackground(const Credentials& credentials) {
     credentials_ = credentials;
   }
   if (store_->stopping_.load() || running_.exchange(true)) return;
+  ScheduleSlice();
+}
+
+void MailAccount::ScheduleSlice() {
+  Credentials credentials;
+  {
+    std::lock_guard lock(mutex_);
+    credentials = credentials_;
+  }
   std::shared_ptr<MailAccount> self = shared_from_this();
   store_->pool_->Run(
       credentials, context_.With("task", "initial_sync"),
@@ -70,16 +79,7 @@ void MailAccount::BackgroundSlice(Result<ImapConnection*> connection) {
     more = *step;
   }
   if (!more || store_->stopping_.load()) return finish();
-
-  Credentials credentials;
-  {
-    std::lock_guard lock(mutex_);
-    credentials = credentials_;
-  }
-  std::shared_ptr<MailAccount> self = shared_from_this();
-  store_->pool_->Run(
-      credentials, context_.With("task", "initial_sync"),
-      [self](Result<ImapConnection*> next) { self->BackgroundSlice(std::move(next)); });
+  ScheduleSlice();
 }
 
 void MailAccount::StartWatcher(const Credentials& credentials) {

@@ -57,6 +57,8 @@ class MailAccount : public std::enable_shared_from_this<MailAccount> {
   friend class MailStore;
   MailAccount(MailStore* store, std::unique_ptr<AccountIndex> index, log::Context context);
   void StartBackground(const Credentials& credentials);
+  // Queues the next background slice with the kept credentials.
+  void ScheduleSlice();
   void BackgroundSlice(Result<ImapConnection*> connection);
   void StartWatcher(const Credentials& credentials);
   void QueueRefresh();
